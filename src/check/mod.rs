@@ -1,0 +1,459 @@
+//! The resolution pass: raw records in, a checked [`Repository`] and every finding out.
+//! Each record kind has its own step; they share [`Registry`] for ids and references.
+
+mod answers;
+mod evidence;
+pub use evidence::parse_date;
+mod registry;
+mod settings;
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::catalog::{self, Catalog, Framework};
+use crate::config::Config;
+use crate::diag::{Code, Diagnostic};
+use crate::load::records::{RawControl, RawProcessArea, Scope, Text};
+use crate::load::{self, LoadLimits, Loaded, Record, WalkStats};
+use crate::model::{AreaSetup, Control, Repository};
+use crate::source::{FileId, SourceMap, Span};
+use crate::yaml::{Spanned, span_of};
+pub use registry::Registry;
+pub use settings::{GateSettings, Settings, level_named};
+
+/// What `rmm validate` and every later step start from.
+#[derive(Debug)]
+pub struct Checked {
+    pub repository: Repository,
+    pub settings: Settings,
+    pub sources: SourceMap,
+    /// Every finding, after the severity policy, in a stable order.
+    pub diagnostics: Vec<Diagnostic>,
+    pub stats: WalkStats,
+}
+
+/// Options of a run that change what is checked.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Judge evidence expiry on this date instead of each assessment's date.
+    pub as_of: Option<jiff::civil::Date>,
+    /// Severity flags of the command line; they win over `rmm.toml`.
+    pub severity: Vec<(Code, crate::diag::Level)>,
+    pub warnings_as_errors: bool,
+}
+
+/// Loads and checks the repository at `root`. `Err` means rmm could not run.
+pub fn check_repository(root: &Path, options: &CheckOptions) -> anyhow::Result<Checked> {
+    let config = Config::load(root)?;
+    let limits = LoadLimits {
+        max_file_bytes: config.limits.max_file_mib.saturating_mul(1 << 20),
+    };
+    let loaded = load::load(root, limits)?;
+    check_loaded(root, config, loaded, options)
+}
+
+fn check_loaded(
+    root: &Path,
+    config: Config,
+    loaded: Loaded,
+    options: &CheckOptions,
+) -> anyhow::Result<Checked> {
+    let Loaded {
+        mut sources,
+        records,
+        mut diagnostics,
+        stats,
+    } = loaded;
+    let record_count = records.len();
+    let mut by_kind = ByKind::default();
+    for loaded in records {
+        by_kind.push(loaded.file, loaded.record);
+    }
+
+    let mut framework_files = catalog::bundled_files(&mut sources, &mut diagnostics);
+    framework_files.append(&mut by_kind.frameworks);
+    let catalog = Catalog::build(framework_files, &sources, &mut diagnostics);
+    let framework = choose_framework(&catalog, &config)?;
+    let settings = Settings::resolve(&config, &framework)?;
+    let mut policy = config.severity_policy()?;
+    for (code, level) in &options.severity {
+        policy.set(*code, *level);
+    }
+    policy.warnings_as_errors = options.warnings_as_errors;
+
+    let mut checker = Checker {
+        sources: &sources,
+        framework: &framework,
+        diagnostics: &mut diagnostics,
+    };
+    let areas = checker.process_areas(by_kind.process_areas, &settings);
+    let (evidence, evidence_ids) = checker.evidence(root, by_kind.evidence);
+    let (controls, control_ids) = checker.controls(by_kind.controls, &evidence_ids);
+    let refs = answers::References {
+        controls: &control_ids,
+        evidence: &evidence_ids,
+    };
+    let assessments = checker.assessments(by_kind.assessments, by_kind.answer_sheets, &refs, &areas);
+
+    let repository = Repository {
+        root: root.to_path_buf(),
+        config,
+        framework: framework.clone(),
+        areas,
+        controls,
+        evidence,
+        assessments,
+    };
+    let mut checker = Checker {
+        sources: &sources,
+        framework: &framework,
+        diagnostics: &mut diagnostics,
+    };
+    checker.repository_wide(&repository, record_count, options);
+
+    let mut diagnostics = policy.apply(diagnostics);
+    sort_diagnostics(&mut diagnostics, &sources);
+    Ok(Checked {
+        repository,
+        settings,
+        sources,
+        diagnostics,
+        stats,
+    })
+}
+
+fn choose_framework(catalog: &Catalog, config: &Config) -> anyhow::Result<Framework> {
+    catalog.get(&config.framework.id).cloned().with_context(|| {
+        let known: Vec<&str> = catalog.frameworks.iter().map(|f| f.id.as_str()).collect();
+        format!(
+            "rmm.toml: [framework] id = \"{}\" is neither bundled nor defined in frameworks/ (known: {})",
+            config.framework.id,
+            known.join(", ")
+        )
+    })
+}
+
+/// Findings in file order, then line, then code, so output never depends on thread timing.
+fn sort_diagnostics(diagnostics: &mut [Diagnostic], sources: &SourceMap) {
+    diagnostics.sort_by_cached_key(|diagnostic| {
+        let (path, offset) = match diagnostic.span {
+            Some(span) => (sources.get(span.file).path.clone(), span.start),
+            None => (diagnostic.path.clone().unwrap_or_default(), 0),
+        };
+        (path, offset, diagnostic.code, diagnostic.message.clone())
+    });
+}
+
+#[derive(Default)]
+struct ByKind {
+    process_areas: Vec<(FileId, RawProcessArea)>,
+    controls: Vec<(FileId, RawControl)>,
+    evidence: Vec<(FileId, crate::load::records::RawEvidence)>,
+    assessments: Vec<(FileId, crate::load::records::RawAssessment)>,
+    answer_sheets: Vec<(FileId, crate::load::records::RawAnswerSheet)>,
+    frameworks: Vec<(FileId, catalog::RawFrameworkFile)>,
+}
+
+impl ByKind {
+    fn push(&mut self, file: FileId, record: Record) {
+        match record {
+            Record::ProcessArea(raw) => self.process_areas.push((file, raw)),
+            Record::Control(raw) => self.controls.push((file, raw)),
+            Record::Evidence(raw) => self.evidence.push((file, raw)),
+            Record::Assessment(raw) => self.assessments.push((file, raw)),
+            Record::AnswerSheet(raw) => self.answer_sheets.push((file, raw)),
+            Record::Framework(raw) => self.frameworks.push((file, raw)),
+        }
+    }
+}
+
+/// Shared state of the resolution steps.
+struct Checker<'a> {
+    sources: &'a SourceMap,
+    framework: &'a Framework,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn span<T>(&self, file: FileId, value: &Spanned<T>) -> Span {
+        span_of(self.sources.get(file), file, &value.referenced)
+    }
+
+    fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// A required text field, or a `missing-field` finding at the start of the file.
+    fn required(&mut self, file: FileId, value: Option<Text>, field: &str, kind: &str) -> Option<Text> {
+        let value = value.filter(|text| !text.value.trim().is_empty());
+        if value.is_none() {
+            self.report(
+                Diagnostic::new(
+                    Code::MissingField,
+                    Span::file_start(file),
+                    format!("{kind} is missing required field `{field}`"),
+                )
+                .with_help(format!("add `{field}:` with a value (docs/format.md)")),
+            );
+        }
+        value
+    }
+
+    /// Resolves a practice reference, telling apart an unknown area, goal or practice.
+    fn practice(&mut self, file: FileId, reference: &Text) -> Option<usize> {
+        let id = reference.value.as_str();
+        if let Some(practice) = self.framework.practice(id) {
+            return Some(practice);
+        }
+        let span = self.span(file, reference);
+        let diagnostic = match id.split_once(':') {
+            Some((area, _)) if self.framework.area(area).is_none() => registry::unknown(
+                Code::UnknownProcessArea,
+                span,
+                "process area",
+                area,
+                self.framework.area_ids(),
+            )
+            .with_help(format!("in practice reference \"{id}\"")),
+            Some((_, rest)) if self.framework.goal(&goal_part(id, rest)).is_none() => {
+                registry::unknown(
+                    Code::UnknownGoal,
+                    span,
+                    "goal",
+                    &goal_part(id, rest),
+                    self.goal_ids(),
+                )
+            }
+            _ => registry::unknown(
+                Code::UnknownPractice,
+                span,
+                "practice",
+                id,
+                self.framework.practice_ids(),
+            )
+            .with_help("practice ids look like AM:SG1.SP2 or AM:GG2.GP1"),
+        };
+        self.report(diagnostic);
+        None
+    }
+
+    fn goal_ids(&self) -> impl Iterator<Item = &str> + Clone {
+        self.framework
+            .process_areas
+            .iter()
+            .flat_map(|area| area.goals.iter().map(|goal| goal.id.as_str()))
+    }
+
+    fn area(&mut self, file: FileId, reference: &Text) -> Option<usize> {
+        let found = self.framework.area(&reference.value);
+        if found.is_none() {
+            let span = self.span(file, reference);
+            self.report(registry::unknown(
+                Code::UnknownProcessArea,
+                span,
+                "process area",
+                &reference.value,
+                self.framework.area_ids(),
+            ));
+        }
+        found
+    }
+
+    fn level(&mut self, file: FileId, reference: &Text) -> Option<usize> {
+        let found = self.framework.level(&reference.value);
+        if found.is_none() {
+            let span = self.span(file, reference);
+            let levels = self.framework.levels.iter().map(|level| level.id.as_str());
+            self.report(registry::unknown(
+                Code::UnknownLevel,
+                span,
+                "capability level",
+                &reference.value,
+                levels,
+            ));
+        }
+        found
+    }
+
+    fn process_areas(
+        &mut self,
+        raws: Vec<(FileId, RawProcessArea)>,
+        settings: &Settings,
+    ) -> Vec<AreaSetup> {
+        let framework = self.framework;
+        let mut areas: Vec<AreaSetup> = (0..framework.process_areas.len())
+            .map(|area| AreaSetup {
+                owner: None,
+                in_scope: true,
+                scope_reason: None,
+                target: settings.target(area),
+                requirements: Vec::new(),
+                declared: None,
+            })
+            .collect();
+        let mut registry = Registry::new("process area");
+        for (file, raw) in raws {
+            self.process_area(file, raw, settings, &mut registry, &mut areas);
+        }
+        let undeclared: Vec<&str> = areas
+            .iter()
+            .zip(&framework.process_areas)
+            .filter(|(setup, _)| setup.declared.is_none())
+            .map(|(_, area)| area.id.as_str())
+            .collect();
+        if !undeclared.is_empty() && !registry.is_empty() {
+            self.report(
+                Diagnostic::at_path(
+                    Code::ProcessAreaUndeclared,
+                    "process-areas/",
+                    format!(
+                        "{} process area{} of {} ha{} no file and {} treated as in scope with the default target and no owner: {}",
+                        undeclared.len(),
+                        if undeclared.len() == 1 { "" } else { "s" },
+                        framework.id,
+                        if undeclared.len() == 1 { "s" } else { "ve" },
+                        if undeclared.len() == 1 { "is" } else { "are" },
+                        undeclared.join(", ")
+                    ),
+                )
+                .with_help("add process-areas/<ID>.yaml with the owner and scope of each"),
+            );
+        }
+        areas
+    }
+
+    fn process_area(
+        &mut self,
+        file: FileId,
+        raw: RawProcessArea,
+        settings: &Settings,
+        registry: &mut Registry,
+        areas: &mut [AreaSetup],
+    ) {
+        let Some(id) = self.required(file, raw.id, "id", "process area") else {
+            return;
+        };
+        let Some(area) = self.area(file, &id) else { return };
+        let span = self.span(file, &id);
+        if registry.declare(&id.value, span, self.sources, self.diagnostics).is_none() {
+            return;
+        }
+        let owner = self.required(file, raw.owner, "owner", "process area");
+        let in_scope = raw.scope.as_ref().is_none_or(|scope| scope.value == Scope::InScope);
+        if !in_scope && raw.scope_reason.as_ref().is_none_or(|r| r.value.trim().is_empty()) {
+            let scope_span = raw.scope.as_ref().map_or(span, |scope| self.span(file, scope));
+            self.report(
+                Diagnostic::new(
+                    Code::MissingField,
+                    scope_span,
+                    format!("process area {} is out of scope without a `scope_reason`", id.value),
+                )
+                .with_help("say why the organization does not run this process area"),
+            );
+        }
+        let setup = &mut areas[area];
+        setup.declared = Some(span);
+        setup.owner = owner.map(|owner| owner.value);
+        setup.in_scope = in_scope;
+        setup.scope_reason = raw.scope_reason.map(|reason| reason.value);
+        setup.requirements = raw.requirements.unwrap_or_default();
+        let Some(target) = raw.target else { return };
+        let Some(level) = self.level(file, &target) else { return };
+        areas[area].target = level;
+        if let Some(configured) = settings.configured_target(area)
+            && configured != level
+        {
+            let target_span = self.span(file, &target);
+            self.report(
+                Diagnostic::new(
+                    Code::TargetConflict,
+                    target_span,
+                    format!(
+                        "target {} here differs from {} in rmm.toml [targets.process_areas]; this file wins",
+                        target.value, self.framework.levels[configured].id
+                    ),
+                )
+                .with_help("keep the target in one place"),
+            );
+        }
+    }
+
+    fn controls(
+        &mut self,
+        raws: Vec<(FileId, RawControl)>,
+        evidence_ids: &Registry,
+    ) -> (Vec<Control>, Registry) {
+        let mut registry = Registry::new("control");
+        let mut controls = Vec::new();
+        for (file, raw) in raws {
+            let Some(id) = self.required(file, raw.id, "id", "control") else {
+                continue;
+            };
+            let span = self.span(file, &id);
+            if registry.declare(&id.value, span, self.sources, self.diagnostics).is_none() {
+                continue;
+            }
+            let title = self.required(file, raw.title, "title", "control");
+            let owner = self.required(file, raw.owner, "owner", "control");
+            let practices = raw
+                .practices
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|reference| self.practice(file, reference))
+                .collect();
+            let evidence = raw
+                .evidence
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|reference| {
+                    let span = self.span(file, reference);
+                    evidence_ids.resolve(&reference.value, span, Code::UnknownEvidence, self.diagnostics)
+                })
+                .collect();
+            controls.push(Control {
+                id: id.value,
+                title: title.map(|t| t.value).unwrap_or_default(),
+                owner: owner.map(|o| o.value).unwrap_or_default(),
+                practices,
+                evidence,
+                span,
+            });
+        }
+        (controls, registry)
+    }
+
+    /// Findings about the repository as a whole.
+    fn repository_wide(&mut self, repository: &Repository, record_count: usize, options: &CheckOptions) {
+        if record_count == 0 {
+            self.report(
+                Diagnostic::at_path(
+                    Code::EmptyRepository,
+                    ".",
+                    "the repository holds no records: nothing to check or score",
+                )
+                .with_help("add process-areas/, controls/, evidence/ and assessments/ (docs/format.md)"),
+            );
+        } else if repository.assessments.is_empty() {
+            self.report(
+                Diagnostic::at_path(
+                    Code::NoAssessment,
+                    "assessments/",
+                    "the repository holds no assessment: nothing to score",
+                )
+                .with_help("add assessments/<id>/assessment.yaml and its answer sheets"),
+            );
+        }
+        for assessment in &repository.assessments {
+            self.unanswered(repository, assessment);
+            self.evidence_timing(repository, assessment, options);
+        }
+    }
+}
+
+/// `AM:SG1` from `AM:SG1.SP1`.
+fn goal_part(id: &str, rest: &str) -> String {
+    let area = &id[..id.len() - rest.len() - 1];
+    let goal = rest.split('.').next().unwrap_or(rest);
+    format!("{area}:{goal}")
+}

@@ -1,0 +1,261 @@
+//! One function per command: run the library, print, choose the exit code.
+
+use std::io::Write;
+
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use serde::Serialize;
+
+use super::{
+    AssessArgs, AssessFormat, CheckArgs, DataArgs, EXIT_FINDINGS, EXIT_SUCCESS, FindingsFormat,
+    FrameworkCommand, TableFormat, ValidateArgs,
+};
+use rmm::check::{CheckOptions, Checked, check_repository};
+use rmm::gate::{self, Miss};
+use rmm::output::diagnostics::{self as findings, JsonDiagnostic, Tally};
+use rmm::score;
+
+fn load(data: &DataArgs, warnings_as_errors: bool) -> anyhow::Result<Checked> {
+    let options = CheckOptions {
+        as_of: data.as_of,
+        severity: data.severity()?,
+        warnings_as_errors,
+    };
+    check_repository(&data.dir, &options)
+}
+
+pub fn validate(args: &ValidateArgs, color: ColorChoice) -> anyhow::Result<u8> {
+    let checked = load(&args.data, args.deny_warnings)?;
+    let tally = Tally::of(&checked.diagnostics);
+    report_findings(&checked, args.format, color, None)?;
+    Ok(if tally.errors > 0 { EXIT_FINDINGS } else { EXIT_SUCCESS })
+}
+
+pub fn assess(args: &AssessArgs, color: ColorChoice) -> anyhow::Result<u8> {
+    let checked = load(&args.data, false)?;
+    let tally = Tally::of(&checked.diagnostics);
+    if tally.errors > 0 {
+        report_findings(&checked, FindingsFormat::Human, color, None)?;
+        eprintln!("rmm: not scored: the data has errors, and scores from broken data would be wrong");
+        return Ok(EXIT_FINDINGS);
+    }
+    let repository = &checked.repository;
+    let Some(index) = repository.assessment(args.assessment.as_deref()) else {
+        anyhow::bail!("{}", unknown_assessment(&checked, args.assessment.as_deref()));
+    };
+    let scorecard = score::score(&repository.framework, &repository.areas, &repository.assessments[index], index);
+    let context = rmm::report::build(repository, &scorecard);
+    let text = match args.format {
+        AssessFormat::Table => rmm::report::table::render(&context),
+        AssessFormat::Json => rmm::report::json(&context)?,
+        AssessFormat::Markdown => rmm::report::markdown::render(&context)?,
+    };
+    write_stdout(&text)?;
+    if tally.warnings > 0 {
+        eprintln!(
+            "{} (run `rmm validate` to see them)",
+            findings::summary_line(&checked.stats, tally)
+        );
+    }
+    Ok(EXIT_SUCCESS)
+}
+
+/// The gate's outcome, part of `check`'s JSON.
+#[derive(Serialize)]
+struct GateReport {
+    /// `passed`, `failed`, or `not-run` when the data has errors.
+    status: &'static str,
+    assessment: Option<String>,
+    misses: Vec<Miss>,
+}
+
+pub fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<u8> {
+    let checked = load(&args.data, false)?;
+    let mut gate_settings = checked.settings.gate.clone();
+    apply_gate_flags(args, &checked, &mut gate_settings)?;
+    let checked = if gate_settings.warnings_as_errors {
+        load(&args.data, true)?
+    } else {
+        checked
+    };
+    let tally = Tally::of(&checked.diagnostics);
+
+    let repository = &checked.repository;
+    let gate = if tally.errors > 0 {
+        GateReport { status: "not-run", assessment: None, misses: Vec::new() }
+    } else {
+        let Some(index) = repository.assessment(args.assessment.as_deref()) else {
+            anyhow::bail!("{}", unknown_assessment(&checked, args.assessment.as_deref()));
+        };
+        let assessment = &repository.assessments[index];
+        let scorecard = score::score(&repository.framework, &repository.areas, assessment, index);
+        let misses = gate::evaluate(&repository.framework, &scorecard, &gate_settings);
+        GateReport {
+            status: if misses.is_empty() { "passed" } else { "failed" },
+            assessment: Some(assessment.id.clone()),
+            misses,
+        }
+    };
+    report_findings(&checked, args.format, color, Some(&gate))?;
+    if matches!(args.format, FindingsFormat::Human | FindingsFormat::Short) {
+        print_gate(&gate, tally)?;
+    }
+    Ok(if gate.status == "passed" { EXIT_SUCCESS } else { EXIT_FINDINGS })
+}
+
+fn apply_gate_flags(
+    args: &CheckArgs,
+    checked: &Checked,
+    gate: &mut rmm::check::GateSettings,
+) -> anyhow::Result<()> {
+    let to_usize = |n: u32| n as usize;
+    if let Some(max) = args.max_gap {
+        gate.max_gap = Some(to_usize(max));
+    }
+    if let Some(max) = args.max_total_gap {
+        gate.max_total_gap = Some(to_usize(max));
+    }
+    if let Some(max) = args.max_unanswered {
+        gate.max_unanswered = Some(to_usize(max));
+    }
+    if let Some(level) = &args.min_level {
+        let framework = &checked.repository.framework;
+        gate.min_level = Some(
+            rmm::check::level_named(framework, level, "--min-level")
+                .map_err(|e| anyhow::anyhow!("{}", e.to_string().replace("rmm.toml: ", "")))?,
+        );
+    }
+    gate.warnings_as_errors |= args.deny_warnings;
+    Ok(())
+}
+
+fn print_gate(gate: &GateReport, tally: Tally) -> anyhow::Result<()> {
+    let mut out = String::new();
+    match gate.status {
+        "passed" => out.push_str(&format!(
+            "gate: passed for assessment {}\n",
+            gate.assessment.as_deref().unwrap_or_default()
+        )),
+        "failed" => {
+            out.push_str(&format!(
+                "gate: failed for assessment {}: {} threshold{} missed\n",
+                gate.assessment.as_deref().unwrap_or_default(),
+                gate.misses.len(),
+                if gate.misses.len() == 1 { "" } else { "s" }
+            ));
+            for miss in &gate.misses {
+                out.push_str(&format!("  - {}\n", miss.message));
+            }
+        }
+        _ => out.push_str(&format!(
+            "gate: not run: the data has {} error{}\n",
+            tally.errors,
+            if tally.errors == 1 { "" } else { "s" }
+        )),
+    }
+    write_stdout(&out)
+}
+
+/// The JSON shape of `validate` and `check` (docs/diagnostics.md).
+#[derive(Serialize)]
+struct FindingsReport<'a> {
+    schema: &'static str,
+    summary: Summary,
+    diagnostics: Vec<JsonDiagnostic>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gate: Option<&'a GateReport>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    skipped_hidden: usize,
+    skipped_not_yaml: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+fn report_findings(
+    checked: &Checked,
+    format: FindingsFormat,
+    color: ColorChoice,
+    gate: Option<&GateReport>,
+) -> anyhow::Result<()> {
+    let diagnostics = &checked.diagnostics;
+    let tally = Tally::of(diagnostics);
+    match format {
+        FindingsFormat::Human => {
+            let mut stderr = StandardStream::stderr(color);
+            findings::write_human(&mut stderr, &checked.sources, diagnostics)?;
+            writeln!(stderr, "{}", findings::summary_line(&checked.stats, tally))?;
+        }
+        FindingsFormat::Short => {
+            let mut stderr = std::io::stderr().lock();
+            findings::write_short(&mut stderr, &checked.sources, diagnostics)?;
+            writeln!(stderr, "{}", findings::summary_line(&checked.stats, tally))?;
+        }
+        FindingsFormat::Github => {
+            let mut stdout = std::io::stdout().lock();
+            findings::write_github(&mut stdout, &checked.sources, diagnostics)?;
+            eprintln!("{}", findings::summary_line(&checked.stats, tally));
+        }
+        FindingsFormat::Json => {
+            let report = FindingsReport {
+                schema: findings::JSON_SCHEMA,
+                summary: Summary {
+                    files: checked.stats.loaded,
+                    skipped_hidden: checked.stats.skipped_hidden,
+                    skipped_not_yaml: checked.stats.skipped_not_yaml,
+                    errors: tally.errors,
+                    warnings: tally.warnings,
+                },
+                diagnostics: diagnostics.iter().map(|d| findings::to_json(&checked.sources, d)).collect(),
+                gate,
+            };
+            let mut text = serde_json::to_string_pretty(&report)?;
+            text.push('\n');
+            write_stdout(&text)?;
+        }
+    }
+    Ok(())
+}
+
+fn unknown_assessment(checked: &Checked, wanted: Option<&str>) -> String {
+    let known: Vec<&str> = checked.repository.assessments.iter().map(|a| a.id.as_str()).collect();
+    match wanted {
+        Some(id) => {
+            let hint = rmm::diag::nearest(id, known.iter().copied())
+                .map(|near| format!(" (did you mean \"{near}\"?)"))
+                .unwrap_or_default();
+            format!("no assessment \"{id}\"{hint}; known: {}", known.join(", "))
+        }
+        None => "the repository holds no assessment to score".to_string(),
+    }
+}
+
+fn write_stdout(text: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+pub fn framework(command: &FrameworkCommand) -> anyhow::Result<u8> {
+    let (catalog, _, diagnostics) = rmm::catalog::bundled();
+    anyhow::ensure!(diagnostics.is_empty(), "the bundled catalog is inconsistent: {diagnostics:?}");
+    let text = match command {
+        FrameworkCommand::List { format } => rmm::report::framework::list(&catalog, *format == TableFormat::Json)?,
+        FrameworkCommand::Show { id, format } => {
+            let Some(framework) = catalog.get(id) else {
+                let known: Vec<&str> = catalog.frameworks.iter().map(|f| f.id.as_str()).collect();
+                let hint = rmm::diag::nearest(id, known.iter().copied())
+                    .map(|near| format!(" (did you mean \"{near}\"?)"))
+                    .unwrap_or_default();
+                anyhow::bail!("unknown framework \"{id}\"{hint}; known: {}", known.join(", "));
+            };
+            rmm::report::framework::show(framework, *format == TableFormat::Json)?
+        }
+    };
+    write_stdout(&text)?;
+    Ok(EXIT_SUCCESS)
+}
