@@ -116,7 +116,9 @@ impl Framework {
     }
 
     pub fn category(&self, id: &str) -> Option<usize> {
-        self.categories.iter().position(|category| category.id == id)
+        self.categories
+            .iter()
+            .position(|category| category.id == id)
     }
 
     pub fn goal(&self, id: &str) -> Option<(usize, usize)> {
@@ -188,7 +190,13 @@ impl Catalog {
             }
         }
         for (file_id, raw) in overlays {
-            raw::apply_overlay(&mut catalog, raw, sources.get(file_id), file_id, diagnostics);
+            raw::apply_overlay(
+                &mut catalog,
+                raw,
+                sources.get(file_id),
+                file_id,
+                diagnostics,
+            );
         }
         catalog
     }
@@ -202,7 +210,10 @@ pub fn bundled_files(
     BUNDLED
         .iter()
         .filter_map(|(path, text)| {
-            let id = sources.add(SourceFile::new(format!("<bundled>/{path}"), text.to_string()));
+            let id = sources.add(SourceFile::new(
+                format!("<bundled>/{path}"),
+                text.to_string(),
+            ));
             match crate::yaml::parse::<RawFrameworkFile>(sources.get(id), id) {
                 Ok(raw) => Some((id, raw)),
                 Err(diagnostic) => {

@@ -72,12 +72,20 @@ pub struct DataArgs {
 impl DataArgs {
     pub fn severity(&self) -> anyhow::Result<Vec<(Code, Level)>> {
         let mut severity = Vec::new();
-        for (codes, level) in [(&self.deny, Level::Deny), (&self.warn, Level::Warn), (&self.allow, Level::Allow)] {
+        for (codes, level) in [
+            (&self.deny, Level::Deny),
+            (&self.warn, Level::Warn),
+            (&self.allow, Level::Allow),
+        ] {
             for code in codes {
                 if code.is_fixed() && level != Level::Deny {
                     anyhow::bail!(
                         "--{} {}: this code marks data that rmm cannot load or resolve and cannot be lowered",
-                        if level == Level::Warn { "warn" } else { "allow" },
+                        if level == Level::Warn {
+                            "warn"
+                        } else {
+                            "allow"
+                        },
                         code.name()
                     );
                 }
@@ -199,7 +207,8 @@ pub enum ColorWhen {
 }
 
 fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
-    rmm::check::parse_date(text).ok_or_else(|| format!("\"{text}\" is not a date in YYYY-MM-DD form"))
+    rmm::check::parse_date(text)
+        .ok_or_else(|| format!("\"{text}\" is not a date in YYYY-MM-DD form"))
 }
 
 fn parse_code(text: &str) -> Result<Code, String> {

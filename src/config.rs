@@ -210,29 +210,47 @@ mod tests {
     #[test]
     fn misspelt_gate_key_names_line_column_and_suggestion() {
         let text = "[organization]\nname = \"X\"\n[gate]\nmax_gapp = 1\n";
-        let error = Config::parse(text).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(error.starts_with("rmm.toml:4:1: unknown field `max_gapp`"), "{error}");
+        let error = Config::parse(text)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            error.starts_with("rmm.toml:4:1: unknown field `max_gapp`"),
+            "{error}"
+        );
         assert!(error.ends_with("(did you mean \"max_gap\"?)"), "{error}");
     }
 
     #[test]
     fn fixed_codes_cannot_be_allowed() {
         let text = "[organization]\nname = \"X\"\n[severity]\nunknown-practice = \"allow\"\n";
-        let error = Config::parse(text).err().map(|e| e.to_string()).unwrap_or_default();
+        let error = Config::parse(text)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(error.contains("cannot be lowered"), "{error}");
     }
 
     #[test]
     fn unknown_code_is_suggested() {
         let text = "[organization]\nname = \"X\"\n[severity]\nunanswered-practise = \"deny\"\n";
-        let error = Config::parse(text).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(error.contains("did you mean \"unanswered-practice\""), "{error}");
+        let error = Config::parse(text)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            error.contains("did you mean \"unanswered-practice\""),
+            "{error}"
+        );
     }
 
     #[test]
     fn wrong_type_is_located() {
         let text = "[organization]\nname = \"X\"\n[gate]\nmax_gap = \"one\"\n";
-        let error = Config::parse(text).err().map(|e| e.to_string()).unwrap_or_default();
+        let error = Config::parse(text)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(error.starts_with("rmm.toml:4:11:"), "{error}");
     }
 }

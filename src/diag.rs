@@ -255,7 +255,9 @@ mod tests {
     fn code_names_are_unique_kebab_case() {
         let mut names: Vec<&str> = Code::ALL.iter().map(|code| code.name()).collect();
         assert!(names.iter().all(|name| {
-            name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') && !name.starts_with('-')
+            name.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && !name.starts_with('-')
         }));
         names.sort_unstable();
         names.dedup();

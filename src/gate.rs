@@ -49,8 +49,14 @@ pub fn evaluate(framework: &Framework, scorecard: &Scorecard, gate: &GateSetting
         }
         let minimums = [
             ("min_level", gate.min_level),
-            ("min_level_by_area", gate.min_level_by_area.get(&score.area).copied()),
-            ("min_level_by_category", gate.min_level_by_category.get(&area.category).copied()),
+            (
+                "min_level_by_area",
+                gate.min_level_by_area.get(&score.area).copied(),
+            ),
+            (
+                "min_level_by_category",
+                gate.min_level_by_category.get(&area.category).copied(),
+            ),
         ];
         for (threshold, minimum) in minimums {
             let Some(minimum) = minimum.filter(|minimum| level < *minimum) else {

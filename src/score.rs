@@ -317,7 +317,10 @@ fn blocking_practices(
             continue;
         }
         blocking.extend(kinds[goal].practices.iter().copied().filter(|practice| {
-            !matches!(status(*practice), Some(Status::Performed | Status::NotApplicable))
+            !matches!(
+                status(*practice),
+                Some(Status::Performed | Status::NotApplicable)
+            )
         }));
     }
     blocking

@@ -149,7 +149,11 @@ impl<'a> codespan_reporting::files::Files<'a> for SourceMap {
         Ok(&self.get(id).text)
     }
 
-    fn line_index(&'a self, id: FileId, offset: usize) -> Result<usize, codespan_reporting::files::Error> {
+    fn line_index(
+        &'a self,
+        id: FileId,
+        offset: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
         Ok(self.get(id).line_index(offset))
     }
 
@@ -159,14 +163,12 @@ impl<'a> codespan_reporting::files::Files<'a> for SourceMap {
         line: usize,
     ) -> Result<Range<usize>, codespan_reporting::files::Error> {
         let file = self.get(id);
-        let start = file
-            .line_starts
-            .get(line)
-            .copied()
-            .ok_or(codespan_reporting::files::Error::LineTooLarge {
+        let start = file.line_starts.get(line).copied().ok_or(
+            codespan_reporting::files::Error::LineTooLarge {
                 given: line,
                 max: file.line_starts.len().saturating_sub(1),
-            })?;
+            },
+        )?;
         let end = file
             .line_starts
             .get(line + 1)

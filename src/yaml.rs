@@ -51,8 +51,12 @@ pub fn parse<T: DeserializeOwned>(file: &SourceFile, id: FileId) -> Result<T, Bo
 pub fn span_of(file: &SourceFile, id: FileId, location: &Location) -> Span {
     let span = location.span();
     if let (Some(offset), Some(len)) = (span.byte_offset(), span.byte_len()) {
-        let start = usize::try_from(offset).unwrap_or(usize::MAX).min(file.text.len());
-        let end = start.saturating_add(usize::try_from(len).unwrap_or(0)).min(file.text.len());
+        let start = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(file.text.len());
+        let end = start
+            .saturating_add(usize::try_from(len).unwrap_or(0))
+            .min(file.text.len());
         return Span::new(id, start..end);
     }
     let line = usize::try_from(location.line()).unwrap_or(0).max(1);
@@ -107,7 +111,9 @@ fn has_content(text: &str) -> bool {
 fn to_diagnostic(error: &YamlError, file: &SourceFile, id: FileId) -> Diagnostic {
     let location = error.location();
     let error = innermost(error);
-    let span = location.map_or(Span::file_start(id), |location| span_of(file, id, &location));
+    let span = location.map_or(Span::file_start(id), |location| {
+        span_of(file, id, &location)
+    });
     let plain = plain_message(error);
 
     match error {
@@ -125,7 +131,10 @@ fn to_diagnostic(error: &YamlError, file: &SourceFile, id: FileId) -> Diagnostic
         } => Diagnostic::new(
             Code::InvalidValue,
             span,
-            format!("unknown value \"{variant}\" (expected {})", one_of(expected)),
+            format!(
+                "unknown value \"{variant}\" (expected {})",
+                one_of(expected)
+            ),
         ),
         YamlError::MultipleDocuments { .. } => Diagnostic::new(
             Code::MultipleDocuments,
@@ -142,15 +151,11 @@ fn to_diagnostic(error: &YamlError, file: &SourceFile, id: FileId) -> Diagnostic
         | YamlError::SerdeInvalidValue { .. }
         | YamlError::InvalidScalar { .. }
         | YamlError::InvalidBooleanStrict { .. }
-        | YamlError::SerdeInvalidLength { .. } => {
-            Diagnostic::new(Code::WrongType, span, plain)
+        | YamlError::SerdeInvalidLength { .. } => Diagnostic::new(Code::WrongType, span, plain),
+        YamlError::NullIntoString { .. } => {
+            Diagnostic::new(Code::WrongType, span, "expected text, found an empty value")
+                .with_help("write a value, or delete the key")
         }
-        YamlError::NullIntoString { .. } => Diagnostic::new(
-            Code::WrongType,
-            span,
-            "expected text, found an empty value",
-        )
-        .with_help("write a value, or delete the key"),
         _ if plain.contains("limit exceeded") || plain.contains("budget breached") => {
             limit_exceeded(span, &plain)
         }

@@ -148,7 +148,13 @@ pub(super) fn build_framework(
     };
     let generic_levels = assign_levels(&mut builder, &mut framework, levels, &generic_goals);
     for area in areas {
-        add_area(&mut builder, &mut framework, area, &generic_goals, &generic_levels);
+        add_area(
+            &mut builder,
+            &mut framework,
+            area,
+            &generic_goals,
+            &generic_levels,
+        );
     }
     (builder.diagnostics.len() == before).then_some(framework)
 }
@@ -169,7 +175,10 @@ fn assign_levels(
                 None => builder.report(
                     Code::InvalidFramework,
                     builder.span(goal),
-                    format!("level {} names unknown generic goal \"{}\"", level.id, goal.value),
+                    format!(
+                        "level {} names unknown generic goal \"{}\"",
+                        level.id, goal.value
+                    ),
                 ),
             }
         }
@@ -241,7 +250,15 @@ fn add_area(
     for goal in raw.goals {
         let items = goal.practices.iter().map(|p| (&p.id, p.title.as_str()));
         let goal_id = format!("{area_id}:{}", goal.id.value);
-        let practices = add_practices(builder, framework, &goal_id, items, area_index, goals.len(), (specific_level, false));
+        let practices = add_practices(
+            builder,
+            framework,
+            &goal_id,
+            items,
+            area_index,
+            goals.len(),
+            (specific_level, false),
+        );
         goals.push(Goal {
             id: goal_id,
             title: goal.title,
@@ -254,7 +271,15 @@ fn add_area(
         let derived = goal.achieved_by.is_some();
         let items = goal.practices.iter().map(|p| (&p.id, p.title.as_str()));
         let goal_id = format!("{area_id}:{}", goal.id.value);
-        let practices = add_practices(builder, framework, &goal_id, items, area_index, goals.len(), (*level, derived));
+        let practices = add_practices(
+            builder,
+            framework,
+            &goal_id,
+            items,
+            area_index,
+            goals.len(),
+            (*level, derived),
+        );
         goals.push(Goal {
             id: goal_id,
             title: goal.title.clone(),

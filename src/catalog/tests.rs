@@ -18,8 +18,16 @@ fn bundled_catalog_has_the_reference_counts() {
         .flat_map(|area| &area.goals)
         .filter(|goal| goal.kind == GoalKind::Specific)
         .count();
-    let specific_practices = framework.practices.iter().filter(|p| p.id.contains(":SG")).count();
-    let generic_practices = framework.practices.iter().filter(|p| p.id.contains(":GG")).count();
+    let specific_practices = framework
+        .practices
+        .iter()
+        .filter(|p| p.id.contains(":SG"))
+        .count();
+    let generic_practices = framework
+        .practices
+        .iter()
+        .filter(|p| p.id.contains(":GG"))
+        .count();
     assert_eq!(framework.process_areas.len(), 26);
     assert_eq!(specific_goals, 93);
     assert_eq!(specific_practices, 248);
@@ -32,18 +40,46 @@ fn per_area_counts_match_the_reference() {
     let framework = cert_rmm();
     // From the counts table of CERT-RMM v1.2: (area, specific goals, specific practices).
     let expected = [
-        ("ADM", 3, 7), ("AM", 1, 4), ("COMM", 3, 8), ("COMP", 4, 10), ("CTRL", 4, 4),
-        ("EC", 4, 11), ("EF", 4, 11), ("EXD", 4, 10), ("FRM", 5, 11), ("HRM", 4, 12),
-        ("ID", 2, 7), ("IMC", 5, 14), ("KIM", 6, 14), ("MA", 2, 8), ("MON", 2, 8),
-        ("OPD", 1, 6), ("OPF", 3, 9), ("OTA", 4, 12), ("PM", 3, 8), ("RISK", 6, 13),
-        ("RRD", 3, 6), ("RRM", 1, 5), ("RTSE", 3, 9), ("SC", 7, 20), ("TM", 5, 14),
+        ("ADM", 3, 7),
+        ("AM", 1, 4),
+        ("COMM", 3, 8),
+        ("COMP", 4, 10),
+        ("CTRL", 4, 4),
+        ("EC", 4, 11),
+        ("EF", 4, 11),
+        ("EXD", 4, 10),
+        ("FRM", 5, 11),
+        ("HRM", 4, 12),
+        ("ID", 2, 7),
+        ("IMC", 5, 14),
+        ("KIM", 6, 14),
+        ("MA", 2, 8),
+        ("MON", 2, 8),
+        ("OPD", 1, 6),
+        ("OPF", 3, 9),
+        ("OTA", 4, 12),
+        ("PM", 3, 8),
+        ("RISK", 6, 13),
+        ("RRD", 3, 6),
+        ("RRM", 1, 5),
+        ("RTSE", 3, 9),
+        ("SC", 7, 20),
+        ("TM", 5, 14),
         ("VAR", 4, 7),
     ];
     for (id, goals, practices) in expected {
         let area = &framework.process_areas[framework.area(id).unwrap_or(usize::MAX)];
-        let specific: Vec<&Goal> = area.goals.iter().filter(|g| g.kind == GoalKind::Specific).collect();
+        let specific: Vec<&Goal> = area
+            .goals
+            .iter()
+            .filter(|g| g.kind == GoalKind::Specific)
+            .collect();
         assert_eq!(specific.len(), goals, "{id}");
-        assert_eq!(specific.iter().map(|g| g.practices.len()).sum::<usize>(), practices, "{id}");
+        assert_eq!(
+            specific.iter().map(|g| g.practices.len()).sum::<usize>(),
+            practices,
+            "{id}"
+        );
     }
 }
 
@@ -57,13 +93,35 @@ fn generic_practices_are_instantiated_per_area_with_their_levels() {
     assert!(gp1.derived);
     let sp = &framework.practices[framework.practice("AM:SG1.SP3").unwrap_or(usize::MAX)];
     assert_eq!(framework.levels[sp.level].id, "CL1");
-    assert_eq!(framework.practice("ADM:GG2.GP10").map(|p| framework.practices[p].level), Some(2));
-    assert_eq!(framework.practice("ADM:GG3.GP2").map(|p| framework.practices[p].level), Some(3));
+    assert_eq!(
+        framework
+            .practice("ADM:GG2.GP10")
+            .map(|p| framework.practices[p].level),
+        Some(2)
+    );
+    assert_eq!(
+        framework
+            .practice("ADM:GG3.GP2")
+            .map(|p| framework.practices[p].level),
+        Some(3)
+    );
 }
 
 #[test]
 fn levels_are_the_four_cert_rmm_levels() {
     let framework = cert_rmm();
-    let names: Vec<String> = framework.levels.iter().map(|l| format!("{} {}", l.id, l.name)).collect();
-    assert_eq!(names, ["CL0 Incomplete", "CL1 Performed", "CL2 Managed", "CL3 Defined"]);
+    let names: Vec<String> = framework
+        .levels
+        .iter()
+        .map(|l| format!("{} {}", l.id, l.name))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "CL0 Incomplete",
+            "CL1 Performed",
+            "CL2 Managed",
+            "CL3 Defined"
+        ]
+    );
 }

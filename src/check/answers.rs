@@ -42,7 +42,9 @@ impl Checker<'_> {
                         Span::file_start(file),
                         format!("answer sheet in {folder}/ has no assessment.yaml beside it"),
                     )
-                    .with_help(format!("add {folder}/assessment.yaml with the assessment's id, date and assessors")),
+                    .with_help(format!(
+                        "add {folder}/assessment.yaml with the assessment's id, date and assessors"
+                    )),
                 );
                 continue;
             };
@@ -165,7 +167,10 @@ impl Checker<'_> {
                 Diagnostic::new(
                     Code::DerivedPracticeAnswered,
                     span,
-                    format!("{} is derived from the specific goals; this answer is ignored", key.value),
+                    format!(
+                        "{} is derived from the specific goals; this answer is ignored",
+                        key.value
+                    ),
                 )
                 .with_help("delete the answer; rmm computes it"),
             );
@@ -187,8 +192,12 @@ impl Checker<'_> {
         }
         let Some(status) = raw.status else {
             self.report(
-                Diagnostic::new(Code::MissingField, span, format!("answer for {} has no `status`", key.value))
-                    .with_help("status is one of performed, partial, not-performed, not-applicable"),
+                Diagnostic::new(
+                    Code::MissingField,
+                    span,
+                    format!("answer for {} has no `status`", key.value),
+                )
+                .with_help("status is one of performed, partial, not-performed, not-applicable"),
             );
             return None;
         };
@@ -258,13 +267,17 @@ impl Checker<'_> {
                             missing.join(", ")
                         ),
                     )
-                    .with_help("answer each practice; unanswered practices do not achieve their goal"),
+                    .with_help(
+                        "answer each practice; unanswered practices do not achieve their goal",
+                    ),
                 );
             }
         }
         for (practice, answer) in assessment.answers.iter().enumerate() {
             let Some(answer) = answer else { continue };
-            if answer.status == Status::Performed && repository.supporting_evidence(answer).is_empty() {
+            if answer.status == Status::Performed
+                && repository.supporting_evidence(answer).is_empty()
+            {
                 self.report(
                     Diagnostic::new(
                         Code::PerformedWithoutEvidence,
@@ -283,5 +296,6 @@ impl Checker<'_> {
 
 /// `assessments/2026-q3` from `assessments/2026-q3/AM.yaml`.
 fn folder_of(path: &str) -> String {
-    path.rsplit_once('/').map_or(String::new(), |(folder, _)| folder.to_string())
+    path.rsplit_once('/')
+        .map_or(String::new(), |(folder, _)| folder.to_string())
 }

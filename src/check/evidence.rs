@@ -55,7 +55,8 @@ impl Checker<'_> {
         let (location, location_span) = self.location(file, span, raw.file, raw.url)?;
         let collected = self.required(file, raw.collected, "collected", "evidence record")?;
         let collected_date = self.date(file, &collected)?;
-        let (expires, expiry_span) = self.expiry(file, collected_date, raw.expires, raw.valid_for)?;
+        let (expires, expiry_span) =
+            self.expiry(file, collected_date, raw.expires, raw.valid_for)?;
         let sha256 = raw.sha256.and_then(|hash| self.sha256(file, hash));
         Some((
             Evidence {
@@ -101,7 +102,10 @@ impl Checker<'_> {
                     Diagnostic::new(
                         Code::InvalidValue,
                         span,
-                        format!("evidence url \"{}\" is not an http or https address", url.value),
+                        format!(
+                            "evidence url \"{}\" is not an http or https address",
+                            url.value
+                        ),
                     )
                     .with_help("use `file:` for a file inside the repository"),
                 );
@@ -131,8 +135,12 @@ impl Checker<'_> {
         if parsed.is_none() {
             let span = self.span(file, text);
             self.report(
-                Diagnostic::new(Code::InvalidDate, span, format!("invalid date \"{}\"", text.value))
-                    .with_help("write a real calendar date as YYYY-MM-DD"),
+                Diagnostic::new(
+                    Code::InvalidDate,
+                    span,
+                    format!("invalid date \"{}\"", text.value),
+                )
+                .with_help("write a real calendar date as YYYY-MM-DD"),
             );
         }
         parsed
@@ -192,8 +200,12 @@ impl Checker<'_> {
         }
         let span = self.span(file, &hash);
         self.report(
-            Diagnostic::new(Code::InvalidValue, span, "sha256 must be 64 hexadecimal characters")
-                .with_help("compute it with `sha256sum FILE`"),
+            Diagnostic::new(
+                Code::InvalidValue,
+                span,
+                "sha256 must be 64 hexadecimal characters",
+            )
+            .with_help("compute it with `sha256sum FILE`"),
         );
         None
     }
@@ -215,7 +227,9 @@ impl Checker<'_> {
         }
         for (index, count) in citations.iter().enumerate().filter(|(_, c)| **c > 0) {
             let evidence = &repository.evidence[index];
-            if let Some(diagnostic) = timing_finding(evidence, assessment, judged_on, window, *count) {
+            if let Some(diagnostic) =
+                timing_finding(evidence, assessment, judged_on, window, *count)
+            {
                 self.report(diagnostic);
             }
         }
@@ -250,7 +264,10 @@ fn timing_finding(
             Diagnostic::new(
                 Code::EvidenceExpired,
                 evidence.expiry_span,
-                format!("evidence {} expired on {expires}, before {judged_on}; {cited}", evidence.id),
+                format!(
+                    "evidence {} expired on {expires}, before {judged_on}; {cited}",
+                    evidence.id
+                ),
             )
             .with_help("collect fresh evidence and update `collected` and the expiry"),
         );
@@ -274,7 +291,9 @@ fn outside(span: Span, path: &str) -> Diagnostic {
         span,
         format!("evidence path \"{path}\" resolves outside the repository"),
     )
-    .with_help("evidence files must be inside the repository; use a relative path without leading ..")
+    .with_help(
+        "evidence files must be inside the repository; use a relative path without leading ..",
+    )
 }
 
 fn state_finding(evidence: &Evidence, span: Span) -> Option<Diagnostic> {
@@ -375,7 +394,10 @@ pub fn parse_date(text: &str) -> Option<Date> {
     let shape = bytes.len() == 10
         && bytes[4] == b'-'
         && bytes[7] == b'-'
-        && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
     if !shape {
         return None;
     }
@@ -418,7 +440,10 @@ mod tests {
 
     #[test]
     fn paths_are_normalised_or_refused() {
-        assert_eq!(normalise("evidence/./iam//policy.md").as_deref(), Some("evidence/iam/policy.md"));
+        assert_eq!(
+            normalise("evidence/./iam//policy.md").as_deref(),
+            Some("evidence/iam/policy.md")
+        );
         assert_eq!(normalise("a/../b.md").as_deref(), Some("b.md"));
         assert_eq!(normalise("../../../etc/hostname"), None);
         assert_eq!(normalise("/etc/hostname"), None);

@@ -94,7 +94,8 @@ fn check_loaded(
         controls: &control_ids,
         evidence: &evidence_ids,
     };
-    let assessments = checker.assessments(by_kind.assessments, by_kind.answer_sheets, &refs, &areas);
+    let assessments =
+        checker.assessments(by_kind.assessments, by_kind.answer_sheets, &refs, &areas);
 
     let repository = Repository {
         root: root.to_path_buf(),
@@ -163,7 +164,7 @@ impl ByKind {
             Record::Evidence(raw) => self.evidence.push((file, raw)),
             Record::Assessment(raw) => self.assessments.push((file, raw)),
             Record::AnswerSheet(raw) => self.answer_sheets.push((file, raw)),
-            Record::Framework(raw) => self.frameworks.push((file, raw)),
+            Record::Framework(raw) => self.frameworks.push((file, *raw)),
         }
     }
 }
@@ -185,7 +186,13 @@ impl Checker<'_> {
     }
 
     /// A required text field, or a `missing-field` finding at the start of the file.
-    fn required(&mut self, file: FileId, value: Option<Text>, field: &str, kind: &str) -> Option<Text> {
+    fn required(
+        &mut self,
+        file: FileId,
+        value: Option<Text>,
+        field: &str,
+        kind: &str,
+    ) -> Option<Text> {
         let value = value.filter(|text| !text.value.trim().is_empty());
         if value.is_none() {
             self.report(
@@ -334,20 +341,39 @@ impl Checker<'_> {
         let Some(id) = self.required(file, raw.id, "id", "process area") else {
             return;
         };
-        let Some(area) = self.area(file, &id) else { return };
+        let Some(area) = self.area(file, &id) else {
+            return;
+        };
         let span = self.span(file, &id);
-        if registry.declare(&id.value, span, self.sources, self.diagnostics).is_none() {
+        if registry
+            .declare(&id.value, span, self.sources, self.diagnostics)
+            .is_none()
+        {
             return;
         }
         let owner = self.required(file, raw.owner, "owner", "process area");
-        let in_scope = raw.scope.as_ref().is_none_or(|scope| scope.value == Scope::InScope);
-        if !in_scope && raw.scope_reason.as_ref().is_none_or(|r| r.value.trim().is_empty()) {
-            let scope_span = raw.scope.as_ref().map_or(span, |scope| self.span(file, scope));
+        let in_scope = raw
+            .scope
+            .as_ref()
+            .is_none_or(|scope| scope.value == Scope::InScope);
+        if !in_scope
+            && raw
+                .scope_reason
+                .as_ref()
+                .is_none_or(|r| r.value.trim().is_empty())
+        {
+            let scope_span = raw
+                .scope
+                .as_ref()
+                .map_or(span, |scope| self.span(file, scope));
             self.report(
                 Diagnostic::new(
                     Code::MissingField,
                     scope_span,
-                    format!("process area {} is out of scope without a `scope_reason`", id.value),
+                    format!(
+                        "process area {} is out of scope without a `scope_reason`",
+                        id.value
+                    ),
                 )
                 .with_help("say why the organization does not run this process area"),
             );
@@ -359,7 +385,9 @@ impl Checker<'_> {
         setup.scope_reason = raw.scope_reason.map(|reason| reason.value);
         setup.requirements = raw.requirements.unwrap_or_default();
         let Some(target) = raw.target else { return };
-        let Some(level) = self.level(file, &target) else { return };
+        let Some(level) = self.level(file, &target) else {
+            return;
+        };
         areas[area].target = level;
         if let Some(configured) = settings.configured_target(area)
             && configured != level
@@ -391,7 +419,10 @@ impl Checker<'_> {
                 continue;
             };
             let span = self.span(file, &id);
-            if registry.declare(&id.value, span, self.sources, self.diagnostics).is_none() {
+            if registry
+                .declare(&id.value, span, self.sources, self.diagnostics)
+                .is_none()
+            {
                 continue;
             }
             let title = self.required(file, raw.title, "title", "control");
@@ -408,7 +439,12 @@ impl Checker<'_> {
                 .iter()
                 .filter_map(|reference| {
                     let span = self.span(file, reference);
-                    evidence_ids.resolve(&reference.value, span, Code::UnknownEvidence, self.diagnostics)
+                    evidence_ids.resolve(
+                        &reference.value,
+                        span,
+                        Code::UnknownEvidence,
+                        self.diagnostics,
+                    )
                 })
                 .collect();
             controls.push(Control {
@@ -424,7 +460,12 @@ impl Checker<'_> {
     }
 
     /// Findings about the repository as a whole.
-    fn repository_wide(&mut self, repository: &Repository, record_count: usize, options: &CheckOptions) {
+    fn repository_wide(
+        &mut self,
+        repository: &Repository,
+        record_count: usize,
+        options: &CheckOptions,
+    ) {
         if record_count == 0 {
             self.report(
                 Diagnostic::at_path(
@@ -432,7 +473,9 @@ impl Checker<'_> {
                     ".",
                     "the repository holds no records: nothing to check or score",
                 )
-                .with_help("add process-areas/, controls/, evidence/ and assessments/ (docs/format.md)"),
+                .with_help(
+                    "add process-areas/, controls/, evidence/ and assessments/ (docs/format.md)",
+                ),
             );
         } else if repository.assessments.is_empty() {
             self.report(

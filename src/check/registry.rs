@@ -95,7 +95,9 @@ pub fn unknown<'a>(
     known: impl Iterator<Item = &'a str> + Clone,
 ) -> Diagnostic {
     let message = match nearest(reference, known.clone()) {
-        Some(suggestion) => format!("unknown {noun} \"{reference}\" (did you mean \"{suggestion}\"?)"),
+        Some(suggestion) => {
+            format!("unknown {noun} \"{reference}\" (did you mean \"{suggestion}\"?)")
+        }
         None => format!("unknown {noun} \"{reference}\""),
     };
     let mut diagnostic = Diagnostic::new(code, span, message);

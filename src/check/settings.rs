@@ -41,7 +41,8 @@ impl Settings {
         let mut configured_targets = vec![None; framework.process_areas.len()];
         for (area, level) in &config.targets.process_areas {
             let area = area_named(framework, area, "[targets.process_areas]")?;
-            configured_targets[area] = Some(level_named(framework, level, "[targets.process_areas]")?);
+            configured_targets[area] =
+                Some(level_named(framework, level, "[targets.process_areas]")?);
         }
         Ok(Settings {
             default_target,

@@ -27,7 +27,11 @@ pub fn validate(args: &ValidateArgs, color: ColorChoice) -> anyhow::Result<u8> {
     let checked = load(&args.data, args.deny_warnings)?;
     let tally = Tally::of(&checked.diagnostics);
     report_findings(&checked, args.format, color, None)?;
-    Ok(if tally.errors > 0 { EXIT_FINDINGS } else { EXIT_SUCCESS })
+    Ok(if tally.errors > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_SUCCESS
+    })
 }
 
 pub fn assess(args: &AssessArgs, color: ColorChoice) -> anyhow::Result<u8> {
@@ -35,14 +39,24 @@ pub fn assess(args: &AssessArgs, color: ColorChoice) -> anyhow::Result<u8> {
     let tally = Tally::of(&checked.diagnostics);
     if tally.errors > 0 {
         report_findings(&checked, FindingsFormat::Human, color, None)?;
-        eprintln!("rmm: not scored: the data has errors, and scores from broken data would be wrong");
+        eprintln!(
+            "rmm: not scored: the data has errors, and scores from broken data would be wrong"
+        );
         return Ok(EXIT_FINDINGS);
     }
     let repository = &checked.repository;
     let Some(index) = repository.assessment(args.assessment.as_deref()) else {
-        anyhow::bail!("{}", unknown_assessment(&checked, args.assessment.as_deref()));
+        anyhow::bail!(
+            "{}",
+            unknown_assessment(&checked, args.assessment.as_deref())
+        );
     };
-    let scorecard = score::score(&repository.framework, &repository.areas, &repository.assessments[index], index);
+    let scorecard = score::score(
+        &repository.framework,
+        &repository.areas,
+        &repository.assessments[index],
+        index,
+    );
     let context = rmm::report::build(repository, &scorecard);
     let text = match args.format {
         AssessFormat::Table => rmm::report::table::render(&context),
@@ -81,16 +95,27 @@ pub fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<u8> {
 
     let repository = &checked.repository;
     let gate = if tally.errors > 0 {
-        GateReport { status: "not-run", assessment: None, misses: Vec::new() }
+        GateReport {
+            status: "not-run",
+            assessment: None,
+            misses: Vec::new(),
+        }
     } else {
         let Some(index) = repository.assessment(args.assessment.as_deref()) else {
-            anyhow::bail!("{}", unknown_assessment(&checked, args.assessment.as_deref()));
+            anyhow::bail!(
+                "{}",
+                unknown_assessment(&checked, args.assessment.as_deref())
+            );
         };
         let assessment = &repository.assessments[index];
         let scorecard = score::score(&repository.framework, &repository.areas, assessment, index);
         let misses = gate::evaluate(&repository.framework, &scorecard, &gate_settings);
         GateReport {
-            status: if misses.is_empty() { "passed" } else { "failed" },
+            status: if misses.is_empty() {
+                "passed"
+            } else {
+                "failed"
+            },
             assessment: Some(assessment.id.clone()),
             misses,
         }
@@ -99,7 +124,11 @@ pub fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<u8> {
     if matches!(args.format, FindingsFormat::Human | FindingsFormat::Short) {
         print_gate(&gate, tally)?;
     }
-    Ok(if gate.status == "passed" { EXIT_SUCCESS } else { EXIT_FINDINGS })
+    Ok(if gate.status == "passed" {
+        EXIT_SUCCESS
+    } else {
+        EXIT_FINDINGS
+    })
 }
 
 fn apply_gate_flags(
@@ -208,7 +237,10 @@ fn report_findings(
                     errors: tally.errors,
                     warnings: tally.warnings,
                 },
-                diagnostics: diagnostics.iter().map(|d| findings::to_json(&checked.sources, d)).collect(),
+                diagnostics: diagnostics
+                    .iter()
+                    .map(|d| findings::to_json(&checked.sources, d))
+                    .collect(),
                 gate,
             };
             let mut text = serde_json::to_string_pretty(&report)?;
@@ -220,7 +252,12 @@ fn report_findings(
 }
 
 fn unknown_assessment(checked: &Checked, wanted: Option<&str>) -> String {
-    let known: Vec<&str> = checked.repository.assessments.iter().map(|a| a.id.as_str()).collect();
+    let known: Vec<&str> = checked
+        .repository
+        .assessments
+        .iter()
+        .map(|a| a.id.as_str())
+        .collect();
     match wanted {
         Some(id) => {
             let hint = rmm::diag::nearest(id, known.iter().copied())
@@ -234,7 +271,10 @@ fn unknown_assessment(checked: &Checked, wanted: Option<&str>) -> String {
 
 fn write_stdout(text: &str) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }
@@ -242,16 +282,24 @@ fn write_stdout(text: &str) -> anyhow::Result<()> {
 
 pub fn framework(command: &FrameworkCommand) -> anyhow::Result<u8> {
     let (catalog, _, diagnostics) = rmm::catalog::bundled();
-    anyhow::ensure!(diagnostics.is_empty(), "the bundled catalog is inconsistent: {diagnostics:?}");
+    anyhow::ensure!(
+        diagnostics.is_empty(),
+        "the bundled catalog is inconsistent: {diagnostics:?}"
+    );
     let text = match command {
-        FrameworkCommand::List { format } => rmm::report::framework::list(&catalog, *format == TableFormat::Json)?,
+        FrameworkCommand::List { format } => {
+            rmm::report::framework::list(&catalog, *format == TableFormat::Json)?
+        }
         FrameworkCommand::Show { id, format } => {
             let Some(framework) = catalog.get(id) else {
                 let known: Vec<&str> = catalog.frameworks.iter().map(|f| f.id.as_str()).collect();
                 let hint = rmm::diag::nearest(id, known.iter().copied())
                     .map(|near| format!(" (did you mean \"{near}\"?)"))
                     .unwrap_or_default();
-                anyhow::bail!("unknown framework \"{id}\"{hint}; known: {}", known.join(", "));
+                anyhow::bail!(
+                    "unknown framework \"{id}\"{hint}; known: {}",
+                    known.join(", ")
+                );
             };
             rmm::report::framework::show(framework, *format == TableFormat::Json)?
         }

@@ -40,7 +40,11 @@ impl Kind {
         if *kind == Kind::Assessment {
             let file_name = rest.rsplit('/').next().unwrap_or(rest);
             let is_header = file_name == ASSESSMENT_FILE || file_name == "assessment.yml";
-            return Some(if is_header { Kind::Assessment } else { Kind::AnswerSheet });
+            return Some(if is_header {
+                Kind::Assessment
+            } else {
+                Kind::AnswerSheet
+            });
         }
         Some(*kind)
     }
@@ -52,7 +56,9 @@ impl Kind {
             Kind::Evidence => Record::Evidence(yaml::parse::<RawEvidence>(file, id)?),
             Kind::Assessment => Record::Assessment(yaml::parse::<RawAssessment>(file, id)?),
             Kind::AnswerSheet => Record::AnswerSheet(yaml::parse::<RawAnswerSheet>(file, id)?),
-            Kind::Framework => Record::Framework(yaml::parse::<RawFrameworkFile>(file, id)?),
+            Kind::Framework => {
+                Record::Framework(Box::new(yaml::parse::<RawFrameworkFile>(file, id)?))
+            }
         })
     }
 }
@@ -65,8 +71,14 @@ mod tests {
     fn folders_decide_kinds() {
         assert_eq!(Kind::of("controls/CTL-1.yaml"), Some(Kind::Control));
         assert_eq!(Kind::of("controls/iam/CTL-1.yaml"), Some(Kind::Control));
-        assert_eq!(Kind::of("assessments/2026-q3/assessment.yaml"), Some(Kind::Assessment));
-        assert_eq!(Kind::of("assessments/2026-q3/AM.yaml"), Some(Kind::AnswerSheet));
+        assert_eq!(
+            Kind::of("assessments/2026-q3/assessment.yaml"),
+            Some(Kind::Assessment)
+        );
+        assert_eq!(
+            Kind::of("assessments/2026-q3/AM.yaml"),
+            Some(Kind::AnswerSheet)
+        );
         assert_eq!(Kind::of("artifacts/x.yaml"), None);
         assert_eq!(Kind::of("rmm.yaml"), None);
     }

@@ -80,7 +80,9 @@ pub struct RawAnswer {
 }
 
 /// The answer to one practice. Words, never YAML booleans.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     Performed,
@@ -101,6 +103,8 @@ impl Status {
 }
 
 /// One parsed file of any kind.
+// Each record is moved once from the parser into its list, so boxing would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Record {
     ProcessArea(RawProcessArea),
@@ -108,5 +112,5 @@ pub enum Record {
     Evidence(RawEvidence),
     Assessment(RawAssessment),
     AnswerSheet(RawAnswerSheet),
-    Framework(RawFrameworkFile),
+    Framework(Box<RawFrameworkFile>),
 }

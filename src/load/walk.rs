@@ -11,6 +11,12 @@ use super::WalkStats;
 use super::kinds::{KINDS, Kind};
 use crate::diag::{Code, Diagnostic};
 
+/// "Too many levels of symbolic links" (`ErrorKind::FilesystemLoop` is not stable yet).
+#[cfg(target_os = "linux")]
+const ELOOP: i32 = 40;
+#[cfg(not(target_os = "linux"))]
+const ELOOP: i32 = 62;
+
 pub struct Found {
     pub relative: String,
     pub kind: Kind,
@@ -53,7 +59,15 @@ fn walk_folder(root: &Path, start: &Path, walked: &mut Walked) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                walked.diagnostics.push(walk_error(root, &error));
+                let hidden = error
+                    .path()
+                    .and_then(Path::file_name)
+                    .is_some_and(|name| name.as_encoded_bytes().starts_with(b"."));
+                if hidden {
+                    walked.stats.skipped_hidden += 1;
+                } else {
+                    walked.diagnostics.push(walk_error(root, &error));
+                }
                 continue;
             }
         };
@@ -136,6 +150,16 @@ fn walk_error(root: &Path, error: &walkdir::Error) -> Diagnostic {
             format!("symbolic link loops back to {ancestor}; not followed"),
         );
     }
+    let is_loop = error
+        .io_error()
+        .is_some_and(|io| io.raw_os_error() == Some(ELOOP));
+    if is_loop {
+        return Diagnostic::at_path(
+            Code::SymlinkLoop,
+            relative,
+            "symbolic link loops back on itself; not followed",
+        );
+    }
     let is_dangling = error
         .io_error()
         .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound);
@@ -149,7 +173,12 @@ fn walk_error(root: &Path, error: &walkdir::Error) -> Diagnostic {
     Diagnostic::at_path(
         Code::UnreadableFile,
         relative,
-        format!("could not read: {}", error.io_error().map_or_else(|| error.to_string(), |e| e.to_string())),
+        format!(
+            "could not read: {}",
+            error
+                .io_error()
+                .map_or_else(|| error.to_string(), |e| e.to_string())
+        ),
     )
 }
 

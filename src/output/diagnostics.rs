@@ -22,7 +22,10 @@ pub struct Tally {
 
 impl Tally {
     pub fn of(diagnostics: &[Diagnostic]) -> Tally {
-        let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
         Tally {
             errors,
             warnings: diagnostics.len() - errors,
@@ -59,7 +62,11 @@ fn to_rendered(diagnostic: &Diagnostic) -> Rendered<crate::source::FileId> {
     for (span, message) in &diagnostic.related {
         labels.push(Label::secondary(span.file, span.range()).with_message(message.clone()));
     }
-    let mut notes: Vec<String> = diagnostic.help.iter().map(|help| format!("help: {help}")).collect();
+    let mut notes: Vec<String> = diagnostic
+        .help
+        .iter()
+        .map(|help| format!("help: {help}"))
+        .collect();
     if diagnostic.span.is_none()
         && let Some(path) = &diagnostic.path
     {
@@ -200,7 +207,10 @@ pub fn write_github(
         if let (Some(line), Some(column)) = (json.line, json.column) {
             properties.push(format!("line={line},col={column}"));
         }
-        properties.push(format!("title={}", escape_property(&format!("rmm {}", json.code))));
+        properties.push(format!(
+            "title={}",
+            escape_property(&format!("rmm {}", json.code))
+        ));
         let mut message = diagnostic.message.clone();
         for help in &diagnostic.help {
             message.push_str("\nhelp: ");
@@ -219,7 +229,9 @@ pub fn write_github(
 
 /// Encodes a workflow command's message: `%`, CR and LF.
 pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Encodes a workflow command's property value: also `:` and `,`.
@@ -234,7 +246,10 @@ mod tests {
     #[test]
     fn github_escaping_encodes_percent_newlines_and_separators() {
         let title = "Rotate keys: 100% of \"prod\",\nsee %0A doc::x";
-        assert_eq!(escape_data(title), "Rotate keys: 100%25 of \"prod\",%0Asee %250A doc::x");
+        assert_eq!(
+            escape_data(title),
+            "Rotate keys: 100%25 of \"prod\",%0Asee %250A doc::x"
+        );
         assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
     }
 }

@@ -139,12 +139,20 @@ pub fn build(repository: &Repository, scorecard: &Scorecard) -> AssessContext {
             process_area: row.id.clone(),
             name: row.name.clone(),
             level: row.level.as_ref().map(|l| l.id.clone()).unwrap_or_default(),
-            target: row.target.as_ref().map(|l| l.id.clone()).unwrap_or_default(),
+            target: row
+                .target
+                .as_ref()
+                .map(|l| l.id.clone())
+                .unwrap_or_default(),
             gap: row.gap.unwrap_or(0),
             blocking: row.blocking.iter().map(PracticeRow::clone_row).collect(),
         })
         .collect();
-    gaps.sort_by(|a, b| b.gap.cmp(&a.gap).then_with(|| a.process_area.cmp(&b.process_area)));
+    gaps.sort_by(|a, b| {
+        b.gap
+            .cmp(&a.gap)
+            .then_with(|| a.process_area.cmp(&b.process_area))
+    });
 
     AssessContext {
         schema: ASSESS_SCHEMA,
@@ -214,7 +222,11 @@ fn level_ref(framework: &Framework, level: usize) -> LevelRef {
     }
 }
 
-fn area_row(repository: &Repository, scorecard: &Scorecard, score: &crate::score::AreaScore) -> AreaRow {
+fn area_row(
+    repository: &Repository,
+    scorecard: &Scorecard,
+    score: &crate::score::AreaScore,
+) -> AreaRow {
     let framework = &repository.framework;
     let area = &framework.process_areas[score.area];
     let setup = &repository.areas[score.area];

@@ -22,7 +22,11 @@ fn summary(framework: &Framework) -> FrameworkSummary<'_> {
         name: &framework.name,
         version: &framework.version,
         process_areas: framework.process_areas.len(),
-        goals: framework.process_areas.iter().map(|area| area.goals.len()).sum(),
+        goals: framework
+            .process_areas
+            .iter()
+            .map(|area| area.goals.len())
+            .sum(),
         practices: framework.practices.len(),
     }
 }
@@ -32,7 +36,14 @@ pub fn list(catalog: &Catalog, json: bool) -> anyhow::Result<String> {
     if json {
         return Ok(serde_json::to_string_pretty(&summaries)? + "\n");
     }
-    let mut table = new_table(["Id", "Name", "Version", "Process areas", "Goals", "Practices"]);
+    let mut table = new_table([
+        "Id",
+        "Name",
+        "Version",
+        "Process areas",
+        "Goals",
+        "Practices",
+    ]);
     for s in summaries {
         table.add_row([
             s.id.to_string(),
@@ -109,12 +120,19 @@ fn shown(framework: &Framework) -> Shown<'_> {
         levels: framework
             .levels
             .iter()
-            .map(|level| ShownLevel { id: &level.id, name: &level.name, goals: &level.goals })
+            .map(|level| ShownLevel {
+                id: &level.id,
+                name: &level.name,
+                goals: &level.goals,
+            })
             .collect(),
         categories: framework
             .categories
             .iter()
-            .map(|category| ShownCategory { id: &category.id, name: &category.name })
+            .map(|category| ShownCategory {
+                id: &category.id,
+                name: &category.name,
+            })
             .collect(),
         process_areas: framework
             .process_areas
@@ -129,7 +147,9 @@ fn shown(framework: &Framework) -> Shown<'_> {
                     .map(|goal| {
                         let (kind, level) = match goal.kind {
                             GoalKind::Specific => ("specific", "CL1"),
-                            GoalKind::Generic { level, .. } => ("generic", framework.levels[level].id.as_str()),
+                            GoalKind::Generic { level, .. } => {
+                                ("generic", framework.levels[level].id.as_str())
+                            }
                         };
                         ShownGoal {
                             id: &goal.id,
@@ -163,7 +183,10 @@ pub fn show(framework: &Framework, json: bool) -> anyhow::Result<String> {
     if json {
         return Ok(serde_json::to_string_pretty(&shown)? + "\n");
     }
-    let mut out = format!("{} {} ({})\n{}\n\n", shown.name, shown.version, shown.id, shown.notice);
+    let mut out = format!(
+        "{} {} ({})\n{}\n\n",
+        shown.name, shown.version, shown.id, shown.notice
+    );
     let mut levels = new_table(["Level", "Name", "Generic goals"]);
     for level in &shown.levels {
         levels.add_row([level.id, level.name, &level.goals.join(", ")]);

@@ -17,7 +17,9 @@ pub fn render(context: &AssessContext) -> anyhow::Result<String> {
     environment.add_filter("cell", cell);
     environment.add_filter("percent", percent);
     environment.add_template("assess.md", ASSESS_TEMPLATE)?;
-    let text = environment.get_template("assess.md")?.render(minijinja::value::Serde(context))?;
+    let text = environment
+        .get_template("assess.md")?
+        .render(minijinja::value::Serde(context))?;
     Ok(text)
 }
 

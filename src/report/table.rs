@@ -3,7 +3,7 @@
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 
-use super::context::{AssessContext, AreaRow, percent_text};
+use super::context::{AreaRow, AssessContext, percent_text};
 
 pub fn render(context: &AssessContext) -> String {
     let mut out = String::new();
@@ -29,7 +29,13 @@ fn areas_table(context: &AssessContext) -> Table {
         .load_style(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header([
-            "Process area", "Category", "Owner", "Level", "Target", "Gap", "Performed",
+            "Process area",
+            "Category",
+            "Owner",
+            "Level",
+            "Target",
+            "Gap",
+            "Performed",
         ]);
     for row in &context.process_areas {
         table.add_row(area_cells(row));
@@ -56,14 +62,22 @@ fn area_cells(row: &AreaRow) -> Vec<String> {
         level,
         row.target.as_ref().map_or_else(dash, |l| l.id.clone()),
         row.gap.map_or_else(dash, |gap| gap.to_string()),
-        if row.status == "out-of-scope" { dash() } else { percent_text(row.performed_percent) },
+        if row.status == "out-of-scope" {
+            dash()
+        } else {
+            percent_text(row.performed_percent)
+        },
     ]
 }
 
 fn category_lines(context: &AssessContext) -> String {
     let mut out = String::new();
-    let summary = std::iter::once(("All process areas", &context.summary))
-        .chain(context.categories.iter().map(|c| (c.name.as_str(), &c.rollup)));
+    let summary = std::iter::once(("All process areas", &context.summary)).chain(
+        context
+            .categories
+            .iter()
+            .map(|c| (c.name.as_str(), &c.rollup)),
+    );
     for (name, rollup) in summary {
         out.push_str(&format!(
             "{name}: {} of {} at target, total gap {}, performed {} ({} of {} applicable practices)\n",

@@ -8,7 +8,10 @@ use crate::source::{FileId, Span};
 
 fn framework() -> Framework {
     let (catalog, _, _) = bundled();
-    catalog.get("cert-rmm-1.2").cloned().unwrap_or_else(|| panic!("no catalog"))
+    catalog
+        .get("cert-rmm-1.2")
+        .cloned()
+        .unwrap_or_else(|| panic!("no catalog"))
 }
 
 fn setup(target: usize) -> AreaSetup {
@@ -47,7 +50,9 @@ fn assessment(framework: &Framework, answers: &[(&str, Status)]) -> Assessment {
 }
 
 fn all(area: &str, prefix: &str, count: usize, status: Status) -> Vec<(String, Status)> {
-    (1..=count).map(|n| (format!("{area}:{prefix}{n}"), status)).collect()
+    (1..=count)
+        .map(|n| (format!("{area}:{prefix}{n}"), status))
+        .collect()
 }
 
 fn score_am(answers: Vec<(String, Status)>, target: usize) -> AreaScore {
@@ -84,7 +89,11 @@ fn one_partial_specific_practice_leaves_cl0_even_with_generic_goals_met() {
     assert_eq!(score.gap, Some(2));
     // Blocking: SP2 for CL1, nothing of GG2 (all performed).
     let framework = framework();
-    let blocking: Vec<&str> = score.blocking.iter().map(|p| framework.practices[*p].id.as_str()).collect();
+    let blocking: Vec<&str> = score
+        .blocking
+        .iter()
+        .map(|p| framework.practices[*p].id.as_str())
+        .collect();
     assert_eq!(blocking, ["AM:SG1.SP2"]);
     // 15 of 16 performed = 93.75 -> 93.8.
     assert_eq!(score.counts.performed_percent(), Some(93.8));
@@ -102,7 +111,11 @@ fn unanswered_generic_practice_stops_at_cl1() {
     // 15 performed of 16 applicable (the unanswered one counts as not performed).
     assert_eq!(score.counts.performed_percent(), Some(93.8));
     let framework = framework();
-    let blocking: Vec<&str> = score.blocking.iter().map(|p| framework.practices[*p].id.as_str()).collect();
+    let blocking: Vec<&str> = score
+        .blocking
+        .iter()
+        .map(|p| framework.practices[*p].id.as_str())
+        .collect();
     assert_eq!(blocking, ["AM:GG2.GP10"]);
 }
 
@@ -174,7 +187,14 @@ fn gap_is_never_negative() {
 fn case_c21_percent_counts_unanswered_as_not_performed() {
     // Six CL1 practices: yes, yes, na, no, partial, unanswered -> 2 / 5 applicable = 40 %.
     let mut counts = Counts::default();
-    for status in [Some(Performed), Some(Performed), Some(NotApplicable), Some(NotPerformed), Some(Partial), None] {
+    for status in [
+        Some(Performed),
+        Some(Performed),
+        Some(NotApplicable),
+        Some(NotPerformed),
+        Some(Partial),
+        None,
+    ] {
         counts.count(status);
     }
     assert_eq!(counts.applicable(), 5);

@@ -22,6 +22,7 @@ struct Sheet {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Answer {
+    #[allow(dead_code)]
     status: Status,
 }
 
@@ -61,36 +62,56 @@ fn spans_point_at_values() {
 #[test]
 fn misspelt_field_is_refused_with_a_suggestion() {
     let text = "id: IAM-17\narea: IAM\nlevel: 2\nevidance: [EV-1]\n";
-    let diagnostic = parse_control(text).err().unwrap_or_else(|| panic!("accepted"));
+    let diagnostic = parse_control(text)
+        .err()
+        .unwrap_or_else(|| panic!("accepted"));
     assert_eq!(diagnostic.code, Code::UnknownField);
-    assert_eq!(diagnostic.message, "unknown field \"evidance\" (did you mean \"evidence\"?)");
+    assert_eq!(
+        diagnostic.message,
+        "unknown field \"evidance\" (did you mean \"evidence\"?)"
+    );
     assert_eq!(position(text, &diagnostic), (4, 1));
 }
 
 #[test]
 fn duplicate_field_names_both_lines() {
     let text = "id: IAM-03\nevidence: [EV-1]\narea: IAM\nevidence: []\n";
-    let diagnostic = parse_control(text).err().unwrap_or_else(|| panic!("accepted"));
+    let diagnostic = parse_control(text)
+        .err()
+        .unwrap_or_else(|| panic!("accepted"));
     assert_eq!(diagnostic.code, Code::DuplicateKey);
-    assert_eq!(diagnostic.message, "duplicate key \"evidence\" (first at line 2)");
+    assert_eq!(
+        diagnostic.message,
+        "duplicate key \"evidence\" (first at line 2)"
+    );
     assert_eq!(position(text, &diagnostic), (4, 1));
 }
 
 #[test]
 fn duplicate_answer_keys_are_refused() {
     let text = "answers:\n  IAM-01: {status: performed}\n  IAM-02: {status: performed}\n  IAM-01: {status: not-performed}\n";
-    let diagnostic = parse::<Sheet>(&file(text), FileId(0)).err().unwrap_or_else(|| panic!("accepted"));
+    let diagnostic = parse::<Sheet>(&file(text), FileId(0))
+        .err()
+        .unwrap_or_else(|| panic!("accepted"));
     assert_eq!(diagnostic.code, Code::DuplicateKey);
-    assert_eq!(diagnostic.message, "duplicate key \"IAM-01\" (first at line 2)");
+    assert_eq!(
+        diagnostic.message,
+        "duplicate key \"IAM-01\" (first at line 2)"
+    );
     assert_eq!(position(text, &diagnostic), (4, 3));
 }
 
 #[test]
 fn yes_and_no_are_not_statuses() {
     let text = "answers:\n  NO-01: {status: no}\n";
-    let diagnostic = parse::<Sheet>(&file(text), FileId(0)).err().unwrap_or_else(|| panic!("accepted"));
+    let diagnostic = parse::<Sheet>(&file(text), FileId(0))
+        .err()
+        .unwrap_or_else(|| panic!("accepted"));
     assert_eq!(diagnostic.code, Code::InvalidValue);
-    assert_eq!(diagnostic.message, "unknown value \"no\" (expected performed or not-performed)");
+    assert_eq!(
+        diagnostic.message,
+        "unknown value \"no\" (expected performed or not-performed)"
+    );
     assert_eq!(position(text, &diagnostic), (2, 19));
 }
 
@@ -98,14 +119,21 @@ fn yes_and_no_are_not_statuses() {
 fn keys_keep_their_spelling() {
     let text = "answers:\n  NO-01: {status: performed}\n  1.10: {status: performed}\n";
     let sheet: Sheet = parse(&file(text), FileId(0)).unwrap_or_else(|d| panic!("{d:?}"));
-    let keys: Vec<&str> = sheet.answers.0.iter().map(|(k, _)| k.value.as_str()).collect();
+    let keys: Vec<&str> = sheet
+        .answers
+        .0
+        .iter()
+        .map(|(k, _)| k.value.as_str())
+        .collect();
     assert_eq!(keys, ["NO-01", "1.10"]);
 }
 
 #[test]
 fn empty_and_comment_only_files_hold_no_document() {
     for text in ["", "# only a comment\n", "---\n"] {
-        let diagnostic = parse_control(text).err().unwrap_or_else(|| panic!("accepted"));
+        let diagnostic = parse_control(text)
+            .err()
+            .unwrap_or_else(|| panic!("accepted"));
         assert_eq!(diagnostic.code, Code::EmptyFile, "{text:?}");
     }
 }
@@ -113,7 +141,9 @@ fn empty_and_comment_only_files_hold_no_document() {
 #[test]
 fn a_second_document_is_pointed_at() {
     let text = "id: IAM-07\narea: IAM\n---\nid: IAM-08\narea: IAM\n";
-    let diagnostic = parse_control(text).err().unwrap_or_else(|| panic!("accepted"));
+    let diagnostic = parse_control(text)
+        .err()
+        .unwrap_or_else(|| panic!("accepted"));
     assert_eq!(diagnostic.code, Code::MultipleDocuments);
     assert_eq!(position(text, &diagnostic), (3, 1));
 }
@@ -121,7 +151,9 @@ fn a_second_document_is_pointed_at() {
 #[test]
 fn tab_indentation_is_named() {
     let text = "id: IAM-07\nevidence:\n\t- EV-1\n";
-    let diagnostic = parse_control(text).err().unwrap_or_else(|| panic!("accepted"));
+    let diagnostic = parse_control(text)
+        .err()
+        .unwrap_or_else(|| panic!("accepted"));
     assert_eq!(diagnostic.code, Code::TabIndentation);
     assert_eq!(position(text, &diagnostic), (3, 1));
 }
@@ -137,13 +169,16 @@ fn crlf_reads_like_lf() {
 
 #[test]
 fn cr_only_is_refused() {
-    let diagnostic = parse_control("id: IAM-07\rarea: IAM\r").err().unwrap_or_else(|| panic!("accepted"));
+    let diagnostic = parse_control("id: IAM-07\rarea: IAM\r")
+        .err()
+        .unwrap_or_else(|| panic!("accepted"));
     assert_eq!(diagnostic.code, Code::UnsupportedLineEnding);
 }
 
 #[test]
 fn null_lists_are_none() {
-    let control = parse_control("id: IAM-09\nevidence:\nnotes: ~\n").unwrap_or_else(|d| panic!("{d:?}"));
+    let control =
+        parse_control("id: IAM-09\nevidence:\nnotes: ~\n").unwrap_or_else(|d| panic!("{d:?}"));
     assert!(control.evidence.is_none());
     assert!(control.notes.is_none());
 }
@@ -165,10 +200,14 @@ fn merge_keys_expand_and_local_keys_win() {
 
 #[test]
 fn alias_bomb_is_refused_quickly() {
-    let mut text = String::from("id: IAM-90\nnotes:\n  l0: &l0 [ok, ok, ok, ok, ok, ok, ok, ok, ok, ok]\n");
+    let mut text =
+        String::from("id: IAM-90\nnotes:\n  l0: &l0 [ok, ok, ok, ok, ok, ok, ok, ok, ok, ok]\n");
     for level in 1..10 {
         let prev = level - 1;
-        text.push_str(&format!("  l{level}: &l{level} [{}]\n", vec![format!("*l{prev}"); 10].join(", ")));
+        text.push_str(&format!(
+            "  l{level}: &l{level} [{}]\n",
+            vec![format!("*l{prev}"); 10].join(", ")
+        ));
     }
     #[derive(Debug, Deserialize)]
     struct Loose {
@@ -176,7 +215,9 @@ fn alias_bomb_is_refused_quickly() {
         notes: std::collections::BTreeMap<String, serde::de::IgnoredAny>,
     }
     let started = std::time::Instant::now();
-    let diagnostic = parse::<Loose>(&file(&text), FileId(0)).err().unwrap_or_else(|| panic!("accepted"));
+    let diagnostic = parse::<Loose>(&file(&text), FileId(0))
+        .err()
+        .unwrap_or_else(|| panic!("accepted"));
     assert_eq!(diagnostic.code, Code::YamlLimitExceeded, "{diagnostic:?}");
     assert!(started.elapsed().as_secs() < 5);
 }
@@ -190,6 +231,8 @@ fn deeply_nested_flow_collections_are_refused() {
         #[allow(dead_code)]
         notes: serde::de::IgnoredAny,
     }
-    let diagnostic = parse::<Loose>(&file(&text), FileId(0)).err().unwrap_or_else(|| panic!("accepted"));
+    let diagnostic = parse::<Loose>(&file(&text), FileId(0))
+        .err()
+        .unwrap_or_else(|| panic!("accepted"));
     assert_eq!(diagnostic.code, Code::YamlLimitExceeded, "{diagnostic:?}");
 }
