@@ -24,7 +24,10 @@ pub enum GoalResult {
 /// Where a process area stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
+    /// The organization does not run this process area (its file says out-of-scope).
     OutOfScope,
+    /// The organization runs it, but this assessment does not cover it.
+    NotAssessed,
     /// In scope, but no applicable specific practice: no level can be given.
     NotEvaluated,
     Level(usize),
@@ -78,7 +81,7 @@ impl Counts {
 pub struct AreaScore {
     pub area: usize,
     pub outcome: Outcome,
-    /// `None` when out of scope.
+    /// `None` when out of scope or not assessed.
     pub target: Option<usize>,
     /// `None` when out of scope or not evaluated.
     pub gap: Option<usize>,
@@ -97,8 +100,10 @@ impl AreaScore {
         }
     }
 
+    /// Whether this assessment scores the area (in the organization's and the assessment's
+    /// scope).
     pub fn in_scope(&self) -> bool {
-        self.outcome != Outcome::OutOfScope
+        !matches!(self.outcome, Outcome::OutOfScope | Outcome::NotAssessed)
     }
 
     pub fn meets_target(&self) -> bool {
@@ -176,7 +181,11 @@ pub fn score_area(
     if !setup.in_scope || !assessment.scope[area] {
         return AreaScore {
             area,
-            outcome: Outcome::OutOfScope,
+            outcome: if setup.in_scope {
+                Outcome::NotAssessed
+            } else {
+                Outcome::OutOfScope
+            },
             target: None,
             gap: None,
             counts,

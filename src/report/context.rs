@@ -84,7 +84,8 @@ pub struct AreaRow {
     pub category: String,
     pub category_name: String,
     pub owner: Option<String>,
-    /// `evaluated`, `not-evaluated` or `out-of-scope`.
+    /// `evaluated`, `not-evaluated` (no applicable practice), `not-assessed` (outside this
+    /// assessment's scope) or `out-of-scope` (the organization does not run it).
     pub status: &'static str,
     pub scope_reason: Option<String>,
     pub level: Option<LevelRef>,
@@ -234,6 +235,7 @@ fn area_row(
     let assessment = &repository.assessments[scorecard.assessment];
     let status = match score.outcome {
         Outcome::OutOfScope => "out-of-scope",
+        Outcome::NotAssessed => "not-assessed",
         Outcome::NotEvaluated => "not-evaluated",
         Outcome::Level(_) => "evaluated",
     };

@@ -50,10 +50,10 @@ fn areas_table(context: &AssessContext) -> Table {
 
 fn area_cells(row: &AreaRow) -> Vec<String> {
     let level = match row.status {
-        "out-of-scope" => "out of scope".to_string(),
-        "not-evaluated" => "not evaluated".to_string(),
-        _ => row.level.as_ref().map(|l| l.id.clone()).unwrap_or_default(),
+        "evaluated" => row.level.as_ref().map(|l| l.id.clone()).unwrap_or_default(),
+        other => other.replace('-', " "),
     };
+    let scored = row.status == "evaluated" || row.status == "not-evaluated";
     let dash = || "-".to_string();
     vec![
         format!("{} {}", row.id, row.name),
@@ -62,10 +62,10 @@ fn area_cells(row: &AreaRow) -> Vec<String> {
         level,
         row.target.as_ref().map_or_else(dash, |l| l.id.clone()),
         row.gap.map_or_else(dash, |gap| gap.to_string()),
-        if row.status == "out-of-scope" {
-            dash()
-        } else {
+        if scored {
             percent_text(row.performed_percent)
+        } else {
+            dash()
         },
     ]
 }
@@ -79,6 +79,10 @@ fn category_lines(context: &AssessContext) -> String {
             .map(|c| (c.name.as_str(), &c.rollup)),
     );
     for (name, rollup) in summary {
+        if rollup.process_areas == 0 {
+            out.push_str(&format!("{name}: no process area assessed\n"));
+            continue;
+        }
         out.push_str(&format!(
             "{name}: {} of {} at target, total gap {}, performed {} ({} of {} applicable practices)\n",
             rollup.at_target,
