@@ -234,5 +234,39 @@ pub fn bundled() -> (Catalog, SourceMap, Vec<Diagnostic>) {
     (catalog, sources, diagnostics)
 }
 
+/// The bundled catalog plus the framework files of the repository at `root`, if given.
+pub fn with_repository(
+    root: Option<&std::path::Path>,
+) -> anyhow::Result<(Catalog, SourceMap, Vec<Diagnostic>)> {
+    let Some(root) = root else {
+        return Ok(bundled());
+    };
+    let limits = crate::load::LoadLimits {
+        max_file_bytes: 64 << 20,
+    };
+    let loaded = crate::load::load(root, limits)?;
+    let mut sources = loaded.sources;
+    let mut diagnostics: Vec<Diagnostic> = loaded
+        .diagnostics
+        .into_iter()
+        .filter(|d| {
+            d.span
+                .is_some_and(|s| sources.get(s.file).path.starts_with("frameworks/"))
+        })
+        .collect();
+    let mut files = bundled_files(&mut sources, &mut diagnostics);
+    files.extend(
+        loaded
+            .records
+            .into_iter()
+            .filter_map(|record| match record.record {
+                crate::load::Record::Framework(raw) => Some((record.file, *raw)),
+                _ => None,
+            }),
+    );
+    let catalog = Catalog::build(files, &sources, &mut diagnostics);
+    Ok((catalog, sources, diagnostics))
+}
+
 #[cfg(test)]
 mod tests;

@@ -160,10 +160,13 @@ pub struct CheckArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum FrameworkCommand {
-    /// List the bundled frameworks.
+    /// List the bundled frameworks (and a repository's own, with --dir).
     List {
         #[arg(long, value_enum, default_value_t = TableFormat::Table)]
         format: TableFormat,
+        /// Also load frameworks and overlays from this repository's frameworks/ folder.
+        #[arg(long)]
+        dir: Option<PathBuf>,
     },
     /// Show every process area, goal and practice of a framework.
     Show {
@@ -171,6 +174,9 @@ pub enum FrameworkCommand {
         id: String,
         #[arg(long, value_enum, default_value_t = TableFormat::Table)]
         format: TableFormat,
+        /// Also load frameworks and overlays (licensed text) from this repository.
+        #[arg(long)]
+        dir: Option<PathBuf>,
     },
 }
 

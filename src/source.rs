@@ -178,9 +178,80 @@ impl<'a> codespan_reporting::files::Files<'a> for SourceMap {
     }
 }
 
+/// Orders text the way people read ids: `CTL-2` before `CTL-10`. Runs of digits compare by
+/// value; ties fall back to the plain text so the order is total.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let mut left = a.as_bytes();
+    let mut right = b.as_bytes();
+    while let (Some(&x), Some(&y)) = (left.first(), right.first()) {
+        let ordering = if x.is_ascii_digit() && y.is_ascii_digit() {
+            let (number_a, rest_a) = split_digits(left);
+            let (number_b, rest_b) = split_digits(right);
+            left = rest_a;
+            right = rest_b;
+            let trimmed_a = trim_zeros(number_a);
+            let trimmed_b = trim_zeros(number_b);
+            trimmed_a
+                .len()
+                .cmp(&trimmed_b.len())
+                .then(trimmed_a.cmp(trimmed_b))
+        } else {
+            left = &left[1..];
+            right = &right[1..];
+            x.cmp(&y)
+        };
+        if ordering.is_ne() {
+            return ordering;
+        }
+    }
+    left.len().cmp(&right.len()).then_with(|| a.cmp(b))
+}
+
+fn split_digits(text: &[u8]) -> (&[u8], &[u8]) {
+    let end = text
+        .iter()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(text.len());
+    text.split_at(end)
+}
+
+fn trim_zeros(digits: &[u8]) -> &[u8] {
+    let start = digits
+        .iter()
+        .position(|b| *b != b'0')
+        .unwrap_or(digits.len());
+    &digits[start..]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn natural_order_reads_numbers_as_numbers() {
+        let mut ids = vec![
+            "CTL-10",
+            "CTL-2",
+            "CTL-1",
+            "CTL-02",
+            "AM:GG2.GP10",
+            "AM:GG2.GP9",
+            "B",
+        ];
+        ids.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            ids,
+            [
+                "AM:GG2.GP9",
+                "AM:GG2.GP10",
+                "B",
+                "CTL-1",
+                "CTL-02",
+                "CTL-2",
+                "CTL-10"
+            ]
+        );
+    }
 
     #[test]
     fn line_and_column_count_characters_from_one() {

@@ -1,4 +1,5 @@
 use super::*;
+use crate::source::{FileId, Span};
 
 fn cert_rmm() -> Framework {
     let (catalog, _, diagnostics) = bundled();
@@ -124,4 +125,34 @@ fn levels_are_the_four_cert_rmm_levels() {
             "CL3 Defined"
         ]
     );
+}
+
+#[test]
+fn overlays_add_text_and_report_unknown_ids() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(dir.path().join("frameworks")).unwrap_or_default();
+    std::fs::write(
+        dir.path().join("frameworks/overlay.yaml"),
+        "overlay_of: cert-rmm-1.2\ntexts:\n  \"AM:SG1.SP1\": Licensed text.\n  \"AM:SG1\": Goal text.\n  \"AM:SG1.SP9\": x\n",
+    )
+    .unwrap_or_default();
+    let (catalog, sources, diagnostics) =
+        with_repository(Some(dir.path())).unwrap_or_else(|e| panic!("{e}"));
+    let framework = catalog
+        .get(DEFAULT_FRAMEWORK)
+        .unwrap_or_else(|| panic!("missing"));
+    let practice = framework.practice("AM:SG1.SP1").unwrap_or(usize::MAX);
+    assert_eq!(
+        framework.practices[practice].text.as_deref(),
+        Some("Licensed text.")
+    );
+    let (area, goal) = framework.goal("AM:SG1").unwrap_or_default();
+    assert_eq!(
+        framework.process_areas[area].goals[goal].text.as_deref(),
+        Some("Goal text.")
+    );
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0].code, crate::diag::Code::UnknownPractice);
+    let span = diagnostics[0].span.unwrap_or(Span::file_start(FileId(0)));
+    assert_eq!(sources.location(span), "frameworks/overlay.yaml:5:3");
 }

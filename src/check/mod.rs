@@ -137,12 +137,15 @@ fn choose_framework(catalog: &Catalog, config: &Config) -> anyhow::Result<Framew
 
 /// Findings in file order, then line, then code, so output never depends on thread timing.
 fn sort_diagnostics(diagnostics: &mut [Diagnostic], sources: &SourceMap) {
-    diagnostics.sort_by_cached_key(|diagnostic| {
-        let (path, offset) = match diagnostic.span {
-            Some(span) => (sources.get(span.file).path.clone(), span.start),
-            None => (diagnostic.path.clone().unwrap_or_default(), 0),
-        };
-        (path, offset, diagnostic.code, diagnostic.message.clone())
+    let path = |diagnostic: &Diagnostic| match diagnostic.span {
+        Some(span) => sources.get(span.file).path.clone(),
+        None => diagnostic.path.clone().unwrap_or_default(),
+    };
+    diagnostics.sort_by(|a, b| {
+        crate::source::natural_cmp(&path(a), &path(b))
+            .then_with(|| a.span.map(|s| s.start).cmp(&b.span.map(|s| s.start)))
+            .then_with(|| a.code.cmp(&b.code))
+            .then_with(|| a.message.cmp(&b.message))
     });
 }
 

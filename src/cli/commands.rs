@@ -121,8 +121,10 @@ pub fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<u8> {
         }
     };
     report_findings(&checked, args.format, color, Some(&gate))?;
-    if matches!(args.format, FindingsFormat::Human | FindingsFormat::Short) {
-        print_gate(&gate, tally)?;
+    match args.format {
+        FindingsFormat::Human | FindingsFormat::Short => print_gate(&gate, tally)?,
+        FindingsFormat::Github => annotate_gate(&gate)?,
+        FindingsFormat::Json => {}
     }
     Ok(if gate.status == "passed" {
         EXIT_SUCCESS
@@ -180,6 +182,19 @@ fn print_gate(gate: &GateReport, tally: Tally) -> anyhow::Result<()> {
             tally.errors,
             if tally.errors == 1 { "" } else { "s" }
         )),
+    }
+    write_stdout(&out)
+}
+
+/// Each missed threshold as a workflow error annotation.
+fn annotate_gate(gate: &GateReport) -> anyhow::Result<()> {
+    let mut out = String::new();
+    for miss in &gate.misses {
+        out.push_str(&format!(
+            "::error title={}::{}\n",
+            findings::escape_property(&format!("rmm gate {}", miss.threshold)),
+            findings::escape_data(&miss.message)
+        ));
     }
     write_stdout(&out)
 }
@@ -281,16 +296,20 @@ fn write_stdout(text: &str) -> anyhow::Result<()> {
 }
 
 pub fn framework(command: &FrameworkCommand) -> anyhow::Result<u8> {
-    let (catalog, _, diagnostics) = rmm::catalog::bundled();
-    anyhow::ensure!(
-        diagnostics.is_empty(),
-        "the bundled catalog is inconsistent: {diagnostics:?}"
-    );
+    let dir = match command {
+        FrameworkCommand::List { dir, .. } | FrameworkCommand::Show { dir, .. } => dir.as_deref(),
+    };
+    let (catalog, sources, diagnostics) = rmm::catalog::with_repository(dir)?;
+    if !diagnostics.is_empty() {
+        let mut stderr = StandardStream::stderr(ColorChoice::Never);
+        findings::write_human(&mut stderr, &sources, &diagnostics)?;
+        anyhow::bail!("the framework files have errors");
+    }
     let text = match command {
-        FrameworkCommand::List { format } => {
+        FrameworkCommand::List { format, .. } => {
             rmm::report::framework::list(&catalog, *format == TableFormat::Json)?
         }
-        FrameworkCommand::Show { id, format } => {
+        FrameworkCommand::Show { id, format, .. } => {
             let Some(framework) = catalog.get(id) else {
                 let known: Vec<&str> = catalog.frameworks.iter().map(|f| f.id.as_str()).collect();
                 let hint = rmm::diag::nearest(id, known.iter().copied())

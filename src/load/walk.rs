@@ -46,7 +46,9 @@ pub fn walk(root: &Path) -> anyhow::Result<Walked> {
             walk_folder(&canonical_root, &start, &mut walked);
         }
     }
-    walked.files.sort_by(|a, b| a.relative.cmp(&b.relative));
+    walked
+        .files
+        .sort_by(|a, b| crate::source::natural_cmp(&a.relative, &b.relative));
     Ok(walked)
 }
 
