@@ -57,7 +57,11 @@ pub fn assess(args: &AssessArgs, color: ColorChoice) -> anyhow::Result<u8> {
         &repository.assessments[index],
         index,
     );
-    let context = rmm::report::build(repository, &scorecard);
+    let dates = rmm::report::Dates {
+        as_of: args.data.as_of,
+        generated: None,
+    };
+    let context = rmm::report::build(&checked, &scorecard, &dates);
     let text = match args.format {
         AssessFormat::Table => rmm::report::table::render(&context),
         AssessFormat::Json => rmm::report::json(&context)?,

@@ -2,11 +2,11 @@
 
 use minijinja::Environment;
 
-use super::context::AssessContext;
+use super::context::Report;
 
 const ASSESS_TEMPLATE: &str = include_str!("../../templates/assess.md.j2");
 
-pub fn render(context: &AssessContext) -> anyhow::Result<String> {
+pub fn render(context: &Report) -> anyhow::Result<String> {
     let mut environment = Environment::new();
     environment.set_syntax(
         minijinja::syntax::SyntaxConfig::builder()

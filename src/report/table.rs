@@ -3,9 +3,9 @@
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 
-use super::context::{AreaRow, AssessContext, percent_text};
+use super::context::{AreaRow, Report, percent_text};
 
-pub fn render(context: &AssessContext) -> String {
+pub fn render(context: &Report) -> String {
     let mut out = String::new();
     out.push_str(&format!(
         "{}: assessment {} ({}) against {} {}\n\n",
@@ -23,7 +23,7 @@ pub fn render(context: &AssessContext) -> String {
     out
 }
 
-fn areas_table(context: &AssessContext) -> Table {
+fn areas_table(context: &Report) -> Table {
     let mut table = Table::new();
     table
         .load_style(UTF8_FULL_CONDENSED)
@@ -70,7 +70,7 @@ fn area_cells(row: &AreaRow) -> Vec<String> {
     ]
 }
 
-fn category_lines(context: &AssessContext) -> String {
+fn category_lines(context: &Report) -> String {
     let mut out = String::new();
     let summary = std::iter::once(("All process areas", &context.summary)).chain(
         context
@@ -96,7 +96,7 @@ fn category_lines(context: &AssessContext) -> String {
     out
 }
 
-fn gap_lines(context: &AssessContext) -> String {
+fn gap_lines(context: &Report) -> String {
     if context.gaps.is_empty() {
         return "Gaps: none; every evaluated process area meets its target.\n".to_string();
     }
