@@ -41,6 +41,8 @@ pub enum Command {
     Assess(AssessArgs),
     /// For CI: everything `validate` checks, then the gate thresholds.
     Check(CheckArgs),
+    /// Render the client deliverables: Markdown, self-contained HTML, CSV and JSON.
+    Report(ReportArgs),
     /// Show the bundled frameworks: process areas, goals, practices, levels.
     #[command(subcommand)]
     Framework(FrameworkCommand),
@@ -158,6 +160,55 @@ pub struct CheckArgs {
     pub deny_warnings: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+
+    /// One or more formats, comma-separated: md, html, csv, json.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "md")]
+    pub format: Vec<ReportFormat>,
+
+    /// Write the report to this file (one format) instead of standard output.
+    #[arg(long, value_name = "FILE", conflicts_with = "out_dir")]
+    pub out: Option<PathBuf>,
+
+    /// Write every format into this folder: report.md, report.html, report.json,
+    /// report-practices.csv and report-areas.csv.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+
+    /// The assessment to report (default: the latest by date).
+    #[arg(long, value_name = "ID")]
+    pub assessment: Option<String>,
+
+    /// A folder of templates that override the built-in ones by file name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+
+    /// Markdown: only the short summary, for a pull-request comment.
+    #[arg(long)]
+    pub summary: bool,
+
+    /// CSV written to standard output or --out: one row per practice, or per process area.
+    #[arg(long, value_enum, default_value_t = CsvTableArg::Practices)]
+    pub csv_table: CsvTableArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Md,
+    Html,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CsvTableArg {
+    Practices,
+    Areas,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum FrameworkCommand {
     /// List the bundled frameworks (and a repository's own, with --dir).
@@ -227,6 +278,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate(args) => commands::validate(&args, color)?,
         Command::Assess(args) => commands::assess(&args, color)?,
         Command::Check(args) => commands::check(&args, color)?,
+        Command::Report(args) => commands::report(&args, color)?,
         Command::Framework(command) => commands::framework(&command)?,
     };
     Ok(ExitCode::from(code))

@@ -6,8 +6,8 @@ use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use serde::Serialize;
 
 use super::{
-    AssessArgs, AssessFormat, CheckArgs, DataArgs, EXIT_FINDINGS, EXIT_SUCCESS, FindingsFormat,
-    FrameworkCommand, TableFormat, ValidateArgs,
+    AssessArgs, AssessFormat, CheckArgs, CsvTableArg, DataArgs, EXIT_FINDINGS, EXIT_SUCCESS,
+    FindingsFormat, FrameworkCommand, ReportArgs, ReportFormat, TableFormat, ValidateArgs,
 };
 use rmm::check::{CheckOptions, Checked, check_repository};
 use rmm::gate::{self, Miss};
@@ -297,6 +297,147 @@ fn write_stdout(text: &str) -> anyhow::Result<()> {
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }
+}
+
+pub fn report(args: &ReportArgs, color: ColorChoice) -> anyhow::Result<u8> {
+    let checked = load(&args.data, false)?;
+    let tally = Tally::of(&checked.diagnostics);
+    if tally.errors > 0 {
+        report_findings(&checked, FindingsFormat::Human, color, None)?;
+        eprintln!(
+            "rmm: no report: the data has errors, and a report from broken data would be wrong"
+        );
+        return Ok(EXIT_FINDINGS);
+    }
+    let repository = &checked.repository;
+    let Some(index) = repository.assessment(args.assessment.as_deref()) else {
+        anyhow::bail!(
+            "{}",
+            unknown_assessment(&checked, args.assessment.as_deref())
+        );
+    };
+    let scorecard = score::score(
+        &repository.framework,
+        &repository.areas,
+        &repository.assessments[index],
+        index,
+    );
+    let dates = rmm::report::Dates {
+        as_of: args.data.as_of,
+        generated: generated_date()?,
+    };
+    let context = rmm::report::build(&checked, &scorecard, &dates);
+    let mut formats = args.format.clone();
+    formats.dedup();
+
+    let Some(out_dir) = &args.out_dir else {
+        let [format] = formats.as_slice() else {
+            anyhow::bail!("several formats need --out-dir DIR");
+        };
+        let table = csv_table(args.csv_table);
+        let text = render_format(&context, *format, args, table)?;
+        return match &args.out {
+            Some(path) => {
+                rmm::report::write::write_all(&[(path.clone(), text)], &input_files(&checked))?;
+                Ok(EXIT_SUCCESS)
+            }
+            None => write_stdout(&text).map(|()| EXIT_SUCCESS),
+        };
+    };
+    std::fs::create_dir_all(out_dir)
+        .map_err(|error| anyhow::anyhow!("could not create {}: {error}", out_dir.display()))?;
+    let mut files = Vec::new();
+    for format in formats {
+        let tables: &[(rmm::report::csv_table::CsvTable, &str)] = match format {
+            ReportFormat::Csv => &[
+                (
+                    rmm::report::csv_table::CsvTable::Practices,
+                    "report-practices.csv",
+                ),
+                (rmm::report::csv_table::CsvTable::Areas, "report-areas.csv"),
+            ],
+            ReportFormat::Md => &[(rmm::report::csv_table::CsvTable::Practices, "report.md")],
+            ReportFormat::Html => &[(rmm::report::csv_table::CsvTable::Practices, "report.html")],
+            ReportFormat::Json => &[(rmm::report::csv_table::CsvTable::Practices, "report.json")],
+        };
+        for (table, name) in tables {
+            files.push((
+                out_dir.join(name),
+                render_format(&context, format, args, *table)?,
+            ));
+        }
+    }
+    rmm::report::write::write_all(&files, &input_files(&checked))?;
+    for (path, _) in &files {
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(EXIT_SUCCESS)
+}
+
+fn csv_table(table: CsvTableArg) -> rmm::report::csv_table::CsvTable {
+    match table {
+        CsvTableArg::Practices => rmm::report::csv_table::CsvTable::Practices,
+        CsvTableArg::Areas => rmm::report::csv_table::CsvTable::Areas,
+    }
+}
+
+fn render_format(
+    context: &rmm::report::Report,
+    format: ReportFormat,
+    args: &ReportArgs,
+    table: rmm::report::csv_table::CsvTable,
+) -> anyhow::Result<String> {
+    use rmm::report::templates;
+    let templates = args.templates.as_deref();
+    match format {
+        ReportFormat::Md => {
+            let name = if args.summary {
+                "summary.md.j2"
+            } else {
+                "report.md.j2"
+            };
+            templates::render(&templates::environment(templates)?, name, context)
+        }
+        ReportFormat::Html => rmm::report::html::render(context, templates),
+        ReportFormat::Csv => rmm::report::csv_table::render(context, table),
+        ReportFormat::Json => rmm::report::json(context),
+    }
+}
+
+/// The report date, only when SOURCE_DATE_EPOCH asks for one (reproducible builds' convention).
+fn generated_date() -> anyhow::Result<Option<String>> {
+    let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") else {
+        return Ok(None);
+    };
+    let seconds: i64 = epoch
+        .trim()
+        .parse()
+        .map_err(|_| anyhow::anyhow!("SOURCE_DATE_EPOCH=\"{epoch}\" is not a number of seconds"))?;
+    let days = jiff::Span::new()
+        .try_days(seconds.div_euclid(86_400))
+        .map_err(|error| anyhow::anyhow!("SOURCE_DATE_EPOCH={epoch}: {error}"))?;
+    let date = jiff::civil::date(1970, 1, 1)
+        .checked_add(days)
+        .map_err(|error| anyhow::anyhow!("SOURCE_DATE_EPOCH={epoch}: {error}"))?;
+    Ok(Some(date.to_string()))
+}
+
+/// Every file rmm read, so that no report is written over one of them.
+fn input_files(checked: &Checked) -> std::collections::HashSet<std::path::PathBuf> {
+    let root = &checked.repository.root;
+    let mut inputs: std::collections::HashSet<std::path::PathBuf> = checked
+        .sources
+        .files()
+        .filter(|file| !file.path.starts_with("<bundled>"))
+        .filter_map(|file| root.join(&file.path).canonicalize().ok())
+        .collect();
+    inputs.extend(root.join(rmm::config::FILE_NAME).canonicalize().ok());
+    for evidence in &checked.repository.evidence {
+        if let rmm::model::EvidenceLocation::File(path) = &evidence.location {
+            inputs.extend(root.join(path).canonicalize().ok());
+        }
+    }
+    inputs
 }
 
 pub fn framework(command: &FrameworkCommand) -> anyhow::Result<u8> {

@@ -1,9 +1,13 @@
 //! Renderers of `rmm assess` and `rmm report`: all fed the same [`context::Report`].
 
 pub mod context;
+pub mod csv_table;
 pub mod framework;
+pub mod html;
 pub mod markdown;
 pub mod table;
+pub mod templates;
+pub mod write;
 
 pub use context::{Dates, Report, build};
 
