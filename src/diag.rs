@@ -112,6 +112,7 @@ codes! {
     TargetConflict = "target-conflict", Warning, false, "a process area's file and rmm.toml give different targets";
     // Evidence.
     EvidenceLocation = "evidence-location", Error, true, "an evidence record needs exactly one of file and url";
+    EvidenceUrlScheme = "evidence-url-scheme", Warning, false, "an evidence URL is not http or https; reports show it as text, never as a link";
     EvidenceOutsideRepository = "evidence-outside-repository", Error, true, "an evidence path resolves outside the repository";
     EvidenceFileMissing = "evidence-file-missing", Error, false, "an evidence file does not exist";
     EvidenceHashMismatch = "evidence-hash-mismatch", Error, false, "an evidence file does not match its sha256";

@@ -94,22 +94,17 @@ impl Checker<'_> {
             }
             (None, Some(url)) => {
                 let span = self.span(file, &url);
-                let lower = url.value.to_ascii_lowercase();
-                if lower.starts_with("https://") || lower.starts_with("http://") {
-                    return Some((EvidenceLocation::Url(url.value), span));
+                if crate::report::context::safe_href(&url.value).is_none() {
+                    self.report(
+                        Diagnostic::new(
+                            Code::EvidenceUrlScheme,
+                            span,
+                            format!("evidence url \"{}\" is not an http or https address; reports show it as text", url.value),
+                        )
+                        .with_help("use an https:// address, or `file:` for a file inside the repository"),
+                    );
                 }
-                self.report(
-                    Diagnostic::new(
-                        Code::InvalidValue,
-                        span,
-                        format!(
-                            "evidence url \"{}\" is not an http or https address",
-                            url.value
-                        ),
-                    )
-                    .with_help("use `file:` for a file inside the repository"),
-                );
-                None
+                Some((EvidenceLocation::Url(url.value), span))
             }
             (path, url) => {
                 let both = path.is_some() && url.is_some();

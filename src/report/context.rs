@@ -166,11 +166,14 @@ pub struct GapRow {
 #[derive(Debug, Serialize)]
 pub struct EvidenceHealth {
     pub expiring_within_days: u32,
+    /// Counts and records cover the evidence this assessment relies on.
     pub present: usize,
     pub expiring: usize,
     pub expired: usize,
     pub missing: usize,
     pub records: Vec<EvidenceRow>,
+    /// Evidence records in the repository that this assessment does not cite.
+    pub not_cited: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -494,6 +497,8 @@ fn evidence_health(repository: &Repository, assessment: usize, as_of: Date) -> E
         })
         .collect();
     records.sort_by(|a, b| crate::source::natural_cmp(&a.id, &b.id));
+    let total = records.len();
+    records.retain(|record| record.cited > 0);
     let count = |status: &str| records.iter().filter(|r| r.status == status).count();
     EvidenceHealth {
         expiring_within_days: window,
@@ -501,6 +506,7 @@ fn evidence_health(repository: &Repository, assessment: usize, as_of: Date) -> E
         expiring: count("expiring"),
         expired: count("expired"),
         missing: count("missing"),
+        not_cited: total - records.len(),
         records,
     }
 }
