@@ -424,3 +424,34 @@ fn json_keeps_the_raw_text() {
         .map(|a| a["owner"].clone());
     assert_eq!(owner, Some(serde_json::Value::from("@helpdesk")));
 }
+
+#[test]
+fn docs_report_json_names_every_field_of_the_report() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/report-json.md"))
+        .unwrap_or_default();
+    let json: serde_json::Value =
+        serde_json::from_str(&report(&example(), "json", &[])).unwrap_or_else(|e| panic!("{e}"));
+    let mut keys = std::collections::BTreeSet::new();
+    collect_keys(&json, &mut keys);
+    let missing: Vec<&String> = keys
+        .iter()
+        .filter(|key| !doc.contains(&format!("`{key}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/report-json.md does not describe {missing:?}"
+    );
+}
+
+fn collect_keys(value: &serde_json::Value, keys: &mut std::collections::BTreeSet<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, inner) in map {
+                keys.insert(key.clone());
+                collect_keys(inner, keys);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|item| collect_keys(item, keys)),
+        _ => {}
+    }
+}
