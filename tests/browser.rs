@@ -13,10 +13,14 @@ use std::process::Command;
 use support::{code, rmm_in, stderr};
 
 fn chromium() -> Option<PathBuf> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|path| path.exists())
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|path| path.exists())
 }
 
 fn headless(browser: &Path, profile: &Path) -> Command {
@@ -39,7 +43,10 @@ fn headless(browser: &Path, profile: &Path) -> Command {
 #[test]
 fn the_html_report_renders_in_chromium() {
     let Some(browser) = chromium() else {
-        assert!(std::env::var_os("CI").is_none(), "CI must have Chromium: .ci/run installs it");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have Chromium: .ci/run installs it"
+        );
         eprintln!("skipped: no Chromium on this machine (apt-get install chromium)");
         return;
     };
@@ -47,7 +54,10 @@ fn the_html_report_renders_in_chromium() {
     let page = scratch.path().join("report.html");
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/tidewater-bank");
     let page_arg = page.to_string_lossy().into_owned();
-    let output = rmm_in(&example, &["report", "--format", "html", "--out", &page_arg]);
+    let output = rmm_in(
+        &example,
+        &["report", "--format", "html", "--out", &page_arg],
+    );
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let url = format!("file://{}", page.display());
 
@@ -62,8 +72,16 @@ fn the_html_report_renders_in_chromium() {
         document.select(&selector).count()
     };
     assert_eq!(count("tr.area-row"), 26, "the process area table");
-    assert_eq!(count("svg#level-chart g.chart-row"), 26, "one chart row per process area");
-    assert_eq!(count("svg#level-chart rect"), 26, "one bar per evaluated process area");
+    assert_eq!(
+        count("svg#level-chart g.chart-row"),
+        26,
+        "one chart row per process area"
+    );
+    assert_eq!(
+        count("svg#level-chart rect"),
+        26,
+        "one bar per evaluated process area"
+    );
     assert_eq!(count("table.heat tbody tr"), 26, "the heat map");
     assert_eq!(count("h3.gap"), 10, "the gap list");
     assert_eq!(count("script"), 0);
@@ -76,7 +94,15 @@ fn the_html_report_renders_in_chromium() {
         .arg(&url)
         .output()
         .unwrap_or_else(|e| panic!("run chromium: {e}"));
-    assert!(shot.status.success(), "{}", String::from_utf8_lossy(&shot.stderr));
+    assert!(
+        shot.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shot.stderr)
+    );
     let bytes = std::fs::read(&screenshot).unwrap_or_default();
-    assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 20_000, "screenshot {}", screenshot.display());
+    assert!(
+        bytes.starts_with(b"\x89PNG") && bytes.len() > 20_000,
+        "screenshot {}",
+        screenshot.display()
+    );
 }
