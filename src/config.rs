@@ -127,8 +127,10 @@ impl Config {
         let path = root.join(FILE_NAME);
         if !path.is_file() {
             bail!(
-                "{} has no {FILE_NAME}; a resilience repository is a directory with {FILE_NAME} at its root (see docs/format.md)",
-                root.display()
+                "no {FILE_NAME} in {}; a resilience repository is a directory with {FILE_NAME} at its root (see docs/format.md)",
+                std::path::absolute(root)
+                    .unwrap_or_else(|_| root.to_path_buf())
+                    .display()
             );
         }
         let text = std::fs::read_to_string(&path)

@@ -230,21 +230,63 @@ pub fn code_by_name(name: &str) -> Option<Code> {
     Code::ALL.iter().copied().find(|code| code.name() == name)
 }
 
-/// The known name nearest to `unknown`, if it is close enough to be a likely typo.
+/// The known name nearest to `unknown`, if it is close enough to be a likely typo and no other
+/// name is just as likely. Ties in edit distance go to the name of the same length, then to the
+/// one sharing the longest prefix (`AM:SG2` suggests `AM:SG1`, not `ADM:SG2`).
 pub fn nearest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let unknown_lower = unknown.to_lowercase();
-    known
+    let length = unknown.chars().count();
+    let mut ranked: Vec<((usize, usize, std::cmp::Reverse<usize>), &'a str)> = known
         .into_iter()
-        .map(|candidate| {
-            let distance = strsim::damerau_levenshtein(&unknown_lower, &candidate.to_lowercase());
-            (distance, candidate)
+        .filter_map(|candidate| {
+            let lower = candidate.to_lowercase();
+            let distance = strsim::damerau_levenshtein(&unknown_lower, &lower);
+            let longest = length.max(candidate.chars().count());
+            if distance > (longest / 3).max(1) {
+                return None;
+            }
+            let length_difference = length.abs_diff(candidate.chars().count());
+            let prefix = unknown_lower
+                .chars()
+                .zip(lower.chars())
+                .take_while(|(a, b)| a == b)
+                .count();
+            Some((
+                (distance, length_difference, std::cmp::Reverse(prefix)),
+                candidate,
+            ))
         })
-        .filter(|(distance, candidate)| {
-            let longest = unknown.chars().count().max(candidate.chars().count());
-            *distance <= (longest / 3).max(1)
-        })
-        .min()
-        .map(|(_, candidate)| candidate)
+        .collect();
+    ranked.sort();
+    match ranked.as_slice() {
+        [] => None,
+        [(_, only)] => Some(only),
+        [(best, first), (second, _), ..] => (best != second).then_some(*first),
+    }
+}
+
+/// "unknown control "X" (did you mean "Y"?)", or a list of the known ids when there are few.
+pub fn unknown<'a>(
+    code: Code,
+    span: Span,
+    noun: &str,
+    reference: &str,
+    known: impl Iterator<Item = &'a str> + Clone,
+) -> Diagnostic {
+    let message = match nearest(reference, known.clone()) {
+        Some(suggestion) => {
+            format!("unknown {noun} \"{reference}\" (did you mean \"{suggestion}\"?)")
+        }
+        None => format!("unknown {noun} \"{reference}\""),
+    };
+    let mut diagnostic = Diagnostic::new(code, span, message);
+    let listed: Vec<&str> = known.take(9).collect();
+    if listed.is_empty() {
+        diagnostic = diagnostic.with_help(format!("no {noun} is declared"));
+    } else if listed.len() <= 8 {
+        diagnostic = diagnostic.with_help(format!("known: {}", listed.join(", ")));
+    }
+    diagnostic
 }
 
 #[cfg(test)]
@@ -282,8 +324,21 @@ mod tests {
     #[test]
     fn nearest_suggests_close_names_only() {
         let known = ["ADM:SG1.SP2", "ADM:SG1.SP3", "AM:SG1.SP1"];
-        assert_eq!(nearest("ADM:SG1.SP9", known), Some("ADM:SG1.SP2"));
+        // SP2 and SP3 are equally likely: no guess.
+        assert_eq!(nearest("ADM:SG1.SP9", known), None);
+        assert_eq!(nearest("ADM:SG1.SP22", known), Some("ADM:SG1.SP2"));
         assert_eq!(nearest("evidance", ["evidence", "owner"]), Some("evidence"));
         assert_eq!(nearest("zzzzzz", ["evidence", "owner"]), None);
+        assert_eq!(nearest("AM:SG2", ["ADM:SG2", "AM:SG1"]), Some("AM:SG1"));
+        assert_eq!(
+            nearest("AM:GG2.GP1O", ["AM:GG2.GP1", "AM:GG2.GP10"]),
+            Some("AM:GG2.GP10")
+        );
+        // Every level is one edit away: no guess, the help lists them.
+        assert_eq!(nearest("CL4", ["CL0", "CL1", "CL2", "CL3"]), None);
+        assert_eq!(
+            nearest("operation", ["operations", "engineering"]),
+            Some("operations")
+        );
     }
 }

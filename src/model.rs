@@ -56,6 +56,8 @@ pub struct Evidence {
     pub sha256: Option<String>,
     pub file_state: FileState,
     pub span: Span,
+    /// Where `collected` is written.
+    pub collected_span: Span,
     /// Where the expiry is written (`expires` or `valid_for`), else the id.
     pub expiry_span: Span,
 }
@@ -72,6 +74,8 @@ pub enum EvidenceLocation {
 pub enum FileState {
     Present,
     Missing,
+    /// The path names a folder, not a file.
+    Folder,
     Outside,
     HashMismatch,
     /// A URL: rmm does not fetch it.

@@ -152,6 +152,12 @@ fn to_diagnostic(error: &YamlError, file: &SourceFile, id: FileId) -> Diagnostic
         | YamlError::InvalidScalar { .. }
         | YamlError::InvalidBooleanStrict { .. }
         | YamlError::SerdeInvalidLength { .. } => Diagnostic::new(Code::WrongType, span, plain),
+        YamlError::Unexpected { expected, .. } => Diagnostic::new(
+            Code::WrongType,
+            span,
+            format!("wrong type: expected {}", kind_in_words(expected)),
+        )
+        .with_help("see docs/format.md for the shape of each field"),
         YamlError::NullIntoString { .. } => {
             Diagnostic::new(Code::WrongType, span, "expected text, found an empty value")
                 .with_help("write a value, or delete the key")
@@ -181,13 +187,50 @@ fn plain_message(error: &YamlError) -> String {
     message[..cut].trim_end_matches([',', '.', ' ']).to_string()
 }
 
+/// "a list" for the parser's "sequence start", and so on.
+fn kind_in_words(expected: &str) -> String {
+    let words = [
+        ("sequence", "a list"),
+        ("mapping", "a mapping of keys to values"),
+        ("string", "text"),
+        ("scalar", "a single value"),
+    ];
+    words
+        .iter()
+        .find(|(parser, _)| expected.contains(parser))
+        .map_or_else(|| expected.to_string(), |(_, words)| words.to_string())
+}
+
 fn limit_exceeded(span: Span, plain: &str) -> Diagnostic {
     Diagnostic::new(
         Code::YamlLimitExceeded,
         span,
-        format!("{plain}; the file is refused to keep the run bounded"),
+        format!(
+            "{}; the file is refused to keep the run bounded",
+            limit_in_words(plain)
+        ),
     )
     .with_help("rmm records need no deep nesting and few aliases; write the values out")
+}
+
+/// "budget breached: ScalarBytes { total_scalar_bytes: 4626 }" as "too much text in values
+/// (limit exceeded)".
+fn limit_in_words(plain: &str) -> String {
+    let Some(breach) = plain.strip_prefix("budget breached: ") else {
+        return plain.to_string();
+    };
+    let name = breach.split([' ', '{', '(']).next().unwrap_or(breach);
+    let what = match name {
+        "Events" => "too many YAML events",
+        "Aliases" => "too many aliases",
+        "Anchors" => "too many anchors",
+        "Depth" => "nesting too deep",
+        "Documents" => "too many documents",
+        "Nodes" => "too many values",
+        "ScalarBytes" => "alias expansion makes the values too large",
+        _ => "a parser limit exceeded",
+    };
+    format!("{what} ({name} limit exceeded)")
 }
 
 fn one_of(expected: &[&str]) -> String {

@@ -62,7 +62,7 @@ fn assess_reports_and_exits_0_whatever_the_gaps() {
 #[test]
 fn a_yaml_syntax_error_exits_1_even_with_relaxed_thresholds() {
     let repo = minimal_repo();
-    repo.write("controls/CTL-1.yaml", "id: CTL-1\ntitle: [unclosed\n");
+    repo.write("controls/CTL-1.yaml", "id: CTL-1\ntitle: \"unclosed\n");
     let output = repo.rmm(&["check", "--max-gap", "99", "--allow", "unanswered-practice"]);
     assert_eq!(stdout(&output), "gate: not run: the data has 1 error\n");
     assert!(
@@ -136,7 +136,7 @@ fn a_missing_directory_or_config_exits_2() {
     std::fs::remove_file(repo.join("rmm.toml")).unwrap_or_default();
     let output = repo.rmm(&["validate"]);
     assert!(
-        stderr(&output).contains("has no rmm.toml"),
+        stderr(&output).contains("no rmm.toml in"),
         "{}",
         stderr(&output)
     );
@@ -154,7 +154,7 @@ fn json_output_is_one_document_that_says_whether_data_or_gate_failed() {
     assert_eq!(report["gate"]["misses"][0]["threshold"], "min_level");
     assert_eq!(code(&output), 1);
 
-    repo.write("controls/CTL-1.yaml", "id: CTL-1\ntitle: [unclosed\n");
+    repo.write("controls/CTL-1.yaml", "id: CTL-1\ntitle: \"unclosed\n");
     let output = repo.rmm(&["check", "--format", "json"]);
     let report: serde_json::Value =
         serde_json::from_str(&stdout(&output)).unwrap_or_else(|e| panic!("{e}"));

@@ -218,11 +218,15 @@ fn add_area(
 ) {
     let Some(category) = framework.category(&raw.category.value) else {
         let span = builder.span(&raw.category);
-        builder.report(
+        let known = framework.categories.iter().map(|c| c.id.as_str());
+        let diagnostic = crate::diag::unknown(
             Code::UnknownCategory,
             span,
-            format!("unknown category \"{}\"", raw.category.value),
+            "category",
+            &raw.category.value,
+            known,
         );
+        builder.diagnostics.push(diagnostic);
         return;
     };
     let area_index = framework.process_areas.len();
@@ -348,34 +352,31 @@ pub(super) fn apply_overlay(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let Some(target) = raw.overlay_of else { return };
-    let Some(framework) = catalog
-        .frameworks
-        .iter_mut()
-        .find(|framework| framework.id == target.value)
-    else {
-        diagnostics.push(Diagnostic::new(
+    let Some(index) = catalog.frameworks.iter().position(|f| f.id == target.value) else {
+        let known = catalog.frameworks.iter().map(|f| f.id.as_str());
+        diagnostics.push(crate::diag::unknown(
             Code::UnknownFramework,
             span_of(source, file, &target.referenced),
-            format!("overlay for unknown framework \"{}\"", target.value),
+            "framework",
+            &target.value,
+            known,
         ));
         return;
     };
+    let framework = &mut catalog.frameworks[index];
     for (id, text) in raw.texts.unwrap_or_default().0 {
         if let Some(practice) = framework.practice(&id.value) {
             framework.practices[practice].text = Some(text);
         } else if let Some((area, goal)) = framework.goal(&id.value) {
             framework.process_areas[area].goals[goal].text = Some(text);
         } else {
-            let known = framework.practice_ids().collect::<Vec<_>>();
-            let mut diagnostic = Diagnostic::new(
+            diagnostics.push(crate::diag::unknown(
                 Code::UnknownPractice,
                 span_of(source, file, &id.referenced),
-                format!("overlay text for unknown practice or goal \"{}\"", id.value),
-            );
-            if let Some(nearest) = crate::diag::nearest(&id.value, known) {
-                diagnostic = diagnostic.with_help(format!("did you mean \"{nearest}\"?"));
-            }
-            diagnostics.push(diagnostic);
+                "practice or goal",
+                &id.value,
+                framework.practice_ids(),
+            ));
         }
     }
 }

@@ -26,16 +26,32 @@ impl Checker<'_> {
         let mut registry = Registry::new("assessment");
         let mut assessments = Vec::new();
         let mut by_folder: HashMap<String, usize> = HashMap::new();
+        // Folders whose header exists but did not load: its own finding explains why.
+        let mut broken_folders: std::collections::HashSet<String> = self
+            .sources
+            .files()
+            .filter(|file| crate::load::Kind::of(&file.path) == Some(crate::load::Kind::Assessment))
+            .map(|file| folder_of(&file.path))
+            .collect();
         for (file, raw) in headers {
-            if let Some(assessment) = self.assessment(file, raw, &mut registry, areas) {
-                by_folder.insert(folder_of(&self.sources.get(file).path), assessments.len());
-                assessments.push(assessment);
+            let folder = folder_of(&self.sources.get(file).path);
+            match self.assessment(file, raw, &mut registry, areas) {
+                Some(assessment) => {
+                    broken_folders.remove(&folder);
+                    by_folder.insert(folder, assessments.len());
+                    assessments.push(assessment);
+                }
+                None => {}
             }
         }
         let mut first_answers: Vec<HashMap<usize, Span>> = vec![HashMap::new(); assessments.len()];
         for (file, sheet) in sheets {
             let folder = folder_of(&self.sources.get(file).path);
             let Some(&index) = by_folder.get(&folder) else {
+                if broken_folders.contains(&folder) {
+                    // The header's own finding explains why its answers are not checked.
+                    continue;
+                }
                 self.report(
                     Diagnostic::new(
                         Code::AnswersWithoutAssessment,
@@ -64,7 +80,9 @@ impl Checker<'_> {
     ) -> Option<Assessment> {
         let id = self.required(file, raw.id, "id", "assessment")?;
         let span = self.span(file, &id);
-        registry.declare(&id.value, span, self.sources, self.diagnostics)?;
+        if !registry.declare(&id.value, span, self.sources, self.diagnostics) {
+            return None;
+        }
         let date = self.required(file, raw.date, "date", "assessment");
         let date = date.and_then(|date| self.date(file, &date));
         let assessors: Vec<String> = raw
@@ -85,10 +103,12 @@ impl Checker<'_> {
             );
         }
         let scope = self.scope(file, raw.scope, areas);
+        let date = date?;
+        registry.accept(&id.value);
         Some(Assessment {
             id: id.value,
             title: raw.title.map(|t| t.value).unwrap_or_default(),
-            date: date?,
+            date,
             assessors,
             method: raw.method,
             scope,
@@ -139,7 +159,7 @@ impl Checker<'_> {
                     .with_related(*first, "first answered here")
                     .with_help("keep one answer; rmm does not pick one"),
                 );
-                assessment.answers[practice] = None;
+                // The error stops scoring, so which answer stays here never reaches a number.
                 continue;
             }
             first_answers.insert(practice, span);

@@ -50,7 +50,9 @@ impl Checker<'_> {
     ) -> Option<(Evidence, Span)> {
         let id = self.required(file, raw.id, "id", "evidence record")?;
         let span = self.span(file, &id);
-        registry.declare(&id.value, span, self.sources, self.diagnostics)?;
+        if !registry.declare(&id.value, span, self.sources, self.diagnostics) {
+            return None;
+        }
         let title = self.required(file, raw.title, "title", "evidence record");
         let (location, location_span) = self.location(file, span, raw.file, raw.url)?;
         let collected = self.required(file, raw.collected, "collected", "evidence record")?;
@@ -58,6 +60,7 @@ impl Checker<'_> {
         let (expires, expiry_span) =
             self.expiry(file, collected_date, raw.expires, raw.valid_for)?;
         let sha256 = raw.sha256.and_then(|hash| self.sha256(file, hash));
+        registry.accept(&id.value);
         Some((
             Evidence {
                 id: id.value,
@@ -68,6 +71,7 @@ impl Checker<'_> {
                 sha256,
                 file_state: FileState::Present,
                 span,
+                collected_span: self.span(file, &collected),
                 expiry_span: expiry_span.unwrap_or(span),
             },
             location_span,
@@ -95,14 +99,7 @@ impl Checker<'_> {
             (None, Some(url)) => {
                 let span = self.span(file, &url);
                 if crate::report::context::safe_href(&url.value).is_none() {
-                    self.report(
-                        Diagnostic::new(
-                            Code::EvidenceUrlScheme,
-                            span,
-                            format!("evidence url \"{}\" is not an http or https address; reports show it as text", url.value),
-                        )
-                        .with_help("use an https:// address, or `file:` for a file inside the repository"),
-                    );
+                    self.report(url_finding(span, &url.value));
                 }
                 Some((EvidenceLocation::Url(url.value), span))
             }
@@ -246,7 +243,7 @@ fn timing_finding(
     if evidence.collected > assessment.date {
         return Some(Diagnostic::new(
             Code::EvidenceNotYetCollected,
-            evidence.span,
+            evidence.collected_span,
             format!(
                 "evidence {} was collected on {}, after assessment {} ({}) that cites it",
                 evidence.id, evidence.collected, assessment.id, assessment.date
@@ -280,6 +277,25 @@ fn timing_finding(
     })
 }
 
+fn url_finding(span: Span, url: &str) -> Diagnostic {
+    let lower = url.trim().to_ascii_lowercase();
+    let web = lower.starts_with("http://") || lower.starts_with("https://");
+    if web {
+        return Diagnostic::new(
+            Code::EvidenceUrlScheme,
+            span,
+            format!("evidence url \"{url}\" contains a space or control character; reports show it as text"),
+        )
+        .with_help("encode spaces as %20");
+    }
+    Diagnostic::new(
+        Code::EvidenceUrlScheme,
+        span,
+        format!("evidence url \"{url}\" is not an http or https address; reports show it as text"),
+    )
+    .with_help("use an https:// address, or `file:` for a file inside the repository")
+}
+
 fn outside(span: Span, path: &str) -> Diagnostic {
     Diagnostic::new(
         Code::EvidenceOutsideRepository,
@@ -306,6 +322,14 @@ fn state_finding(evidence: &Evidence, span: Span) -> Option<Diagnostic> {
             )
             .with_help("add the file, or correct the path (relative to the repository root)"),
         ),
+        FileState::Folder => Some(
+            Diagnostic::new(
+                Code::EvidenceFileMissing,
+                span,
+                format!("evidence path \"{path}\" is a folder, not a file"),
+            )
+            .with_help("cite the file inside the folder that holds the evidence"),
+        ),
         FileState::HashMismatch => Some(
             Diagnostic::new(
                 Code::EvidenceHashMismatch,
@@ -331,6 +355,9 @@ fn file_state(root: &Path, evidence: &Evidence) -> FileState {
     };
     if !target.starts_with(&canonical_root) {
         return FileState::Outside;
+    }
+    if target.is_dir() {
+        return FileState::Folder;
     }
     if !target.is_file() {
         return FileState::Missing;

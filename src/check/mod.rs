@@ -9,8 +9,6 @@ mod settings;
 
 use std::path::Path;
 
-use anyhow::Context;
-
 use crate::catalog::{self, Catalog, Framework};
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic};
@@ -65,7 +63,7 @@ fn check_loaded(
         mut diagnostics,
         stats,
     } = loaded;
-    let record_count = records.len();
+    let record_count = stats.loaded;
     let mut by_kind = ByKind::default();
     for loaded in records {
         by_kind.push(loaded.file, loaded.record);
@@ -74,7 +72,7 @@ fn check_loaded(
     let mut framework_files = catalog::bundled_files(&mut sources, &mut diagnostics);
     framework_files.append(&mut by_kind.frameworks);
     let catalog = Catalog::build(framework_files, &sources, &mut diagnostics);
-    let framework = choose_framework(&catalog, &config)?;
+    let framework = choose_framework(&catalog, &config, &diagnostics, &sources)?;
     let settings = Settings::resolve(&config, &framework)?;
     let mut policy = config.severity_policy()?;
     for (code, level) in &options.severity {
@@ -94,6 +92,10 @@ fn check_loaded(
         controls: &control_ids,
         evidence: &evidence_ids,
     };
+    let headers = sources
+        .files()
+        .filter(|file| load::Kind::of(&file.path) == Some(load::Kind::Assessment))
+        .count();
     let assessments =
         checker.assessments(by_kind.assessments, by_kind.answer_sheets, &refs, &areas);
 
@@ -111,7 +113,7 @@ fn check_loaded(
         framework: &framework,
         diagnostics: &mut diagnostics,
     };
-    checker.repository_wide(&repository, record_count, options);
+    checker.repository_wide(&repository, (record_count, headers), options);
 
     let mut diagnostics = policy.apply(diagnostics);
     sort_diagnostics(&mut diagnostics, &sources);
@@ -124,15 +126,40 @@ fn check_loaded(
     })
 }
 
-fn choose_framework(catalog: &Catalog, config: &Config) -> anyhow::Result<Framework> {
-    catalog.get(&config.framework.id).cloned().with_context(|| {
-        let known: Vec<&str> = catalog.frameworks.iter().map(|f| f.id.as_str()).collect();
-        format!(
-            "rmm.toml: [framework] id = \"{}\" is neither bundled nor defined in frameworks/ (known: {})",
+fn choose_framework(
+    catalog: &Catalog,
+    config: &Config,
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+) -> anyhow::Result<Framework> {
+    if let Some(framework) = catalog.get(&config.framework.id) {
+        return Ok(framework.clone());
+    }
+    let framework_findings: Vec<String> = diagnostics
+        .iter()
+        .filter_map(|diagnostic| {
+            let span = diagnostic.span?;
+            let path = &sources.get(span.file).path;
+            path.starts_with("frameworks/")
+                .then(|| format!("  {}: {}", sources.location(span), diagnostic.message))
+        })
+        .collect();
+    if !framework_findings.is_empty() {
+        anyhow::bail!(
+            "rmm.toml: [framework] id = \"{}\" could not be loaded; the framework files have errors:\n{}",
             config.framework.id,
-            known.join(", ")
-        )
-    })
+            framework_findings.join("\n")
+        );
+    }
+    let known: Vec<&str> = catalog.frameworks.iter().map(|f| f.id.as_str()).collect();
+    let hint = crate::diag::nearest(&config.framework.id, known.iter().copied())
+        .map(|near| format!(" (did you mean \"{near}\"?)"))
+        .unwrap_or_default();
+    anyhow::bail!(
+        "rmm.toml: [framework] id = \"{}\" is neither bundled nor defined in frameworks/{hint}; known: {}",
+        config.framework.id,
+        known.join(", ")
+    )
 }
 
 /// Findings in file order, then line, then code, so output never depends on thread timing.
@@ -188,7 +215,8 @@ impl Checker<'_> {
         self.diagnostics.push(diagnostic);
     }
 
-    /// A required text field, or a `missing-field` finding at the start of the file.
+    /// A required text field, or a `missing-field` finding: at the key when it is written but
+    /// empty, else at the start of the file.
     fn required(
         &mut self,
         file: FileId,
@@ -198,14 +226,19 @@ impl Checker<'_> {
     ) -> Option<Text> {
         let value = value.filter(|text| !text.value.trim().is_empty());
         if value.is_none() {
-            self.report(
-                Diagnostic::new(
+            let diagnostic = match top_level_key(self.sources.get(file), file, field) {
+                Some(span) => Diagnostic::new(
+                    Code::MissingField,
+                    span,
+                    format!("{kind} field `{field}` is empty"),
+                ),
+                None => Diagnostic::new(
                     Code::MissingField,
                     Span::file_start(file),
                     format!("{kind} is missing required field `{field}`"),
-                )
-                .with_help(format!("add `{field}:` with a value (docs/format.md)")),
-            );
+                ),
+            };
+            self.report(diagnostic.with_help(format!("give `{field}:` a value (docs/format.md)")));
         }
         value
     }
@@ -348,12 +381,10 @@ impl Checker<'_> {
             return;
         };
         let span = self.span(file, &id);
-        if registry
-            .declare(&id.value, span, self.sources, self.diagnostics)
-            .is_none()
-        {
+        if !registry.declare(&id.value, span, self.sources, self.diagnostics) {
             return;
         }
+        registry.accept(&id.value);
         let owner = self.required(file, raw.owner, "owner", "process area");
         let in_scope = raw
             .scope
@@ -422,12 +453,10 @@ impl Checker<'_> {
                 continue;
             };
             let span = self.span(file, &id);
-            if registry
-                .declare(&id.value, span, self.sources, self.diagnostics)
-                .is_none()
-            {
+            if !registry.declare(&id.value, span, self.sources, self.diagnostics) {
                 continue;
             }
+            registry.accept(&id.value);
             let title = self.required(file, raw.title, "title", "control");
             let owner = self.required(file, raw.owner, "owner", "control");
             let practices = raw
@@ -463,10 +492,11 @@ impl Checker<'_> {
     }
 
     /// Findings about the repository as a whole.
+    /// `counts` are the record files found and the assessment headers among them.
     fn repository_wide(
         &mut self,
         repository: &Repository,
-        record_count: usize,
+        (record_count, headers): (usize, usize),
         options: &CheckOptions,
     ) {
         if record_count == 0 {
@@ -480,7 +510,7 @@ impl Checker<'_> {
                     "add process-areas/, controls/, evidence/ and assessments/ (docs/format.md)",
                 ),
             );
-        } else if repository.assessments.is_empty() {
+        } else if headers == 0 {
             self.report(
                 Diagnostic::at_path(
                     Code::NoAssessment,
@@ -495,6 +525,21 @@ impl Checker<'_> {
             self.evidence_timing(repository, assessment, options);
         }
     }
+}
+
+/// Where a top-level key is written (`owner:` at the start of a line).
+fn top_level_key(source: &crate::source::SourceFile, file: FileId, field: &str) -> Option<Span> {
+    let mut offset = 0;
+    for line in source.text.split_inclusive('\n') {
+        let is_key = line
+            .strip_prefix(field)
+            .is_some_and(|rest| rest.trim_start_matches(' ').starts_with(':'));
+        if is_key {
+            return Some(Span::new(file, offset..offset + field.len()));
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// `AM:SG1` from `AM:SG1.SP1`.

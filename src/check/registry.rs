@@ -3,14 +3,19 @@
 
 use std::collections::HashMap;
 
-use crate::diag::{Code, Diagnostic, nearest};
+pub use crate::diag::unknown;
+use crate::diag::{Code, Diagnostic};
 use crate::source::{SourceMap, Span};
 
 pub struct Registry {
     /// What the ids name, for messages: "control", "evidence record".
     noun: &'static str,
-    ids: HashMap<String, (usize, Span)>,
+    /// Each declared id, where it is declared, and its index once the record is accepted. A
+    /// record that is declared but invalid keeps `None`: references to it resolve to nothing
+    /// without a second finding, and no later record's index shifts.
+    ids: HashMap<String, (Option<usize>, Span)>,
     order: Vec<String>,
+    accepted: usize,
 }
 
 impl Registry {
@@ -19,17 +24,19 @@ impl Registry {
             noun,
             ids: HashMap::new(),
             order: Vec::new(),
+            accepted: 0,
         }
     }
 
-    /// Declares `id` as the next record; a second declaration is an error naming both places.
+    /// Declares `id`; a second declaration is an error naming both places and returns `false`.
+    /// Call [`Registry::accept`] once the record has passed its checks.
     pub fn declare(
         &mut self,
         id: &str,
         span: Span,
         sources: &SourceMap,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<usize> {
+    ) -> bool {
         if let Some((_, first)) = self.ids.get(id) {
             diagnostics.push(
                 Diagnostic::new(
@@ -44,16 +51,25 @@ impl Registry {
                 .with_related(*first, "first declared here")
                 .with_help("give each record its own id, or delete the copy"),
             );
-            return None;
+            return false;
         }
-        let index = self.order.len();
-        self.ids.insert(id.to_string(), (index, span));
+        self.ids.insert(id.to_string(), (None, span));
         self.order.push(id.to_string());
-        Some(index)
+        true
+    }
+
+    /// Marks a declared record as valid: it gets the next index of the checked list.
+    pub fn accept(&mut self, id: &str) -> usize {
+        let index = self.accepted;
+        if let Some((slot, _)) = self.ids.get_mut(id) {
+            *slot = Some(index);
+        }
+        self.accepted += 1;
+        index
     }
 
     pub fn get(&self, id: &str) -> Option<usize> {
-        self.ids.get(id).map(|(index, _)| *index)
+        self.ids.get(id).and_then(|(index, _)| *index)
     }
 
     pub fn len(&self) -> usize {
@@ -72,8 +88,8 @@ impl Registry {
         code: Code,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<usize> {
-        if let Some(index) = self.get(reference) {
-            return Some(index);
+        if let Some((index, _)) = self.ids.get(reference) {
+            return *index;
         }
         diagnostics.push(unknown(
             code,
@@ -84,28 +100,4 @@ impl Registry {
         ));
         None
     }
-}
-
-/// "unknown control "X" (did you mean "Y"?)", or a list of the known ids when there are few.
-pub fn unknown<'a>(
-    code: Code,
-    span: Span,
-    noun: &str,
-    reference: &str,
-    known: impl Iterator<Item = &'a str> + Clone,
-) -> Diagnostic {
-    let message = match nearest(reference, known.clone()) {
-        Some(suggestion) => {
-            format!("unknown {noun} \"{reference}\" (did you mean \"{suggestion}\"?)")
-        }
-        None => format!("unknown {noun} \"{reference}\""),
-    };
-    let mut diagnostic = Diagnostic::new(code, span, message);
-    let listed: Vec<&str> = known.take(9).collect();
-    if listed.is_empty() {
-        diagnostic = diagnostic.with_help(format!("no {noun} is declared"));
-    } else if listed.len() <= 8 {
-        diagnostic = diagnostic.with_help(format!("known: {}", listed.join(", ")));
-    }
-    diagnostic
 }

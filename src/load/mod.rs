@@ -26,7 +26,7 @@ pub struct LoadedRecord {
 /// What the walk found and what it left out, for the summary line.
 #[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct WalkStats {
-    /// YAML files parsed.
+    /// YAML files read from the record folders (whether or not they parse).
     pub loaded: usize,
     /// Files and folders whose name starts with a dot (editor lock files, drafts).
     pub skipped_hidden: usize,
@@ -78,7 +78,7 @@ pub fn load(root: &Path, limits: LoadLimits) -> anyhow::Result<Loaded> {
             Err(diagnostic) => loaded.diagnostics.push(*diagnostic),
         }
     }
-    loaded.stats.loaded = loaded.records.len();
+    loaded.stats.loaded = walked.files.len();
     Ok(loaded)
 }
 

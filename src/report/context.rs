@@ -471,6 +471,7 @@ fn evidence_health(repository: &Repository, assessment: usize, as_of: Date) -> E
         .map(|(evidence, cited)| {
             let (status, problem) = match evidence.file_state {
                 FileState::Missing => ("missing", Some("file not found")),
+                FileState::Folder => ("missing", Some("the path is a folder")),
                 FileState::Outside => ("missing", Some("path outside the repository")),
                 FileState::HashMismatch => ("missing", Some("file does not match its sha256")),
                 FileState::Present | FileState::Remote => match evidence.expires {

@@ -1,0 +1,136 @@
+//! Faults found while testing, each pinned by the test that found it.
+
+mod support;
+
+use support::{code, minimal_repo, stderr};
+
+#[test]
+fn an_invalid_evidence_record_does_not_shift_the_others() {
+    // EV-0 sorts first and is dropped for its impossible date; EV-1 must still be EV-1.
+    let repo = minimal_repo();
+    repo.write(
+        "evidence/EV-0.yaml",
+        "id: EV-0\ntitle: Broken\nfile: artifacts/review.md\ncollected: 2024-02-30\n",
+    );
+    repo.write(
+        "evidence/EV-1.yaml",
+        "id: EV-1\ntitle: Access review\nfile: artifacts/review.md\ncollected: 2025-01-10\nexpires: 2025-12-31\n",
+    );
+    repo.write("evidence/EV-2.yaml", "id: EV-2\ntitle: Old\nfile: artifacts/review.md\ncollected: 2020-01-01\nexpires: 2020-12-31\n");
+    let output = repo.rmm(&["validate", "--format", "short"]);
+    let text = stderr(&output);
+    assert!(
+        text.contains("evidence/EV-0.yaml:4:12: error[invalid-date]: invalid date \"2024-02-30\""),
+        "{text}"
+    );
+    assert!(text.contains("evidence/EV-1.yaml:5:10: warning[evidence-expired]: evidence EV-1 expired on 2025-12-31, before 2026-03-01; cited 16 times by assessment 2026-q1"), "{text}");
+    assert!(!text.contains("EV-2 expired"), "{text}");
+    assert_eq!(code(&output), 1);
+}
+
+#[test]
+fn an_answer_citing_an_invalid_record_gets_no_second_finding() {
+    let repo = minimal_repo();
+    repo.write(
+        "evidence/EV-1.yaml",
+        "id: EV-1\ntitle: Access review\nfile: artifacts/review.md\ncollected: 2025-13-01\n",
+    );
+    let output = repo.rmm(&["validate", "--format", "short"]);
+    let text = stderr(&output);
+    assert!(!text.contains("unknown-evidence"), "{text}");
+    assert_eq!(text.matches("error[").count(), 1, "{text}");
+}
+
+#[test]
+fn a_bad_assessment_date_is_the_only_finding_about_it() {
+    let repo = minimal_repo();
+    repo.write(
+        "assessments/2026-q1/assessment.yaml",
+        "id: 2026-q1\ndate: 2026-02-30\nassessors: [A. Assessor]\nscope: [AM]\n",
+    );
+    let output = repo.rmm(&["validate", "--format", "short"]);
+    let text = stderr(&output);
+    assert_eq!(
+        text,
+        "assessments/2026-q1/assessment.yaml:2:7: error[invalid-date]: invalid date \"2026-02-30\"\n  help: write a real calendar date as YYYY-MM-DD\nloaded 4 files: 1 error, 0 warnings\n"
+    );
+}
+
+#[test]
+fn files_that_fail_to_parse_still_count_as_records() {
+    let repo = minimal_repo();
+    for file in [
+        "process-areas/AM.yaml",
+        "evidence/EV-1.yaml",
+        "assessments/2026-q1/assessment.yaml",
+        "assessments/2026-q1/AM.yaml",
+    ] {
+        repo.write(file, "[unclosed\n");
+    }
+    let output = repo.rmm(&["validate", "--format", "short"]);
+    let text = stderr(&output);
+    assert!(
+        !text.contains("empty-repository") && !text.contains("no-assessment"),
+        "{text}"
+    );
+    assert_eq!(text.matches("error[yaml-syntax]").count(), 4, "{text}");
+}
+
+#[test]
+fn a_practice_answered_twice_is_not_also_unanswered() {
+    let repo = minimal_repo();
+    repo.write(
+        "assessments/2026-q1/extra.yaml",
+        "answers:\n  AM:SG1.SP1: {status: partial}\n",
+    );
+    let output = repo.rmm(&["validate", "--format", "short"]);
+    let text = stderr(&output);
+    assert!(text.contains("error[duplicate-answer]"), "{text}");
+    assert!(!text.contains("unanswered"), "{text}");
+}
+
+#[test]
+fn a_selected_framework_with_errors_shows_them() {
+    let repo = minimal_repo();
+    repo.write(
+        "rmm.toml",
+        "[organization]\nname = \"S\"\n[framework]\nid = \"custom-1\"\n",
+    );
+    repo.write(
+        "frameworks/custom.yaml",
+        "id: custom-1\nname: Custom\ncategories: [{id: ops, name: Ops}]\nlevels: [{id: L0, name: None}]\ngeneric_goals: []\nprocess_areas:\n  - {id: X, name: X, category: opz, goals: []}\n",
+    );
+    let output = repo.rmm(&["validate"]);
+    let text = stderr(&output);
+    assert!(
+        text.contains("could not be loaded; the framework files have errors"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "frameworks/custom.yaml:7:32: unknown category \"opz\" (did you mean \"ops\"?)"
+        ),
+        "{text}"
+    );
+    assert_eq!(code(&output), 2);
+}
+
+#[test]
+fn answer_sheets_beside_a_broken_header_get_no_second_finding() {
+    let repo = minimal_repo();
+    repo.write(
+        "assessments/2026-q1/assessment.yaml",
+        "id: 2026-q1\ndate: [\n",
+    );
+    let output = repo.rmm(&["validate", "--format", "short"]);
+    let text = stderr(&output);
+    assert!(
+        text.contains("assessments/2026-q1/assessment.yaml:"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("answers-without-assessment") && !text.contains("no-assessment"),
+        "{text}"
+    );
+    assert_eq!(text.matches("error[").count(), 1, "{text}");
+}
