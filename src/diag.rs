@@ -230,13 +230,16 @@ pub fn code_by_name(name: &str) -> Option<Code> {
     Code::ALL.iter().copied().find(|code| code.name() == name)
 }
 
+/// How close a candidate is: edit distance, length difference, and shared prefix (longer first).
+type Rank = (usize, usize, std::cmp::Reverse<usize>);
+
 /// The known name nearest to `unknown`, if it is close enough to be a likely typo and no other
 /// name is just as likely. Ties in edit distance go to the name of the same length, then to the
 /// one sharing the longest prefix (`AM:SG2` suggests `AM:SG1`, not `ADM:SG2`).
 pub fn nearest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let unknown_lower = unknown.to_lowercase();
     let length = unknown.chars().count();
-    let mut ranked: Vec<((usize, usize, std::cmp::Reverse<usize>), &'a str)> = known
+    let mut ranked: Vec<(Rank, &'a str)> = known
         .into_iter()
         .filter_map(|candidate| {
             let lower = candidate.to_lowercase();

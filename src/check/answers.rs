@@ -35,13 +35,10 @@ impl Checker<'_> {
             .collect();
         for (file, raw) in headers {
             let folder = folder_of(&self.sources.get(file).path);
-            match self.assessment(file, raw, &mut registry, areas) {
-                Some(assessment) => {
-                    broken_folders.remove(&folder);
-                    by_folder.insert(folder, assessments.len());
-                    assessments.push(assessment);
-                }
-                None => {}
+            if let Some(assessment) = self.assessment(file, raw, &mut registry, areas) {
+                broken_folders.remove(&folder);
+                by_folder.insert(folder, assessments.len());
+                assessments.push(assessment);
             }
         }
         let mut first_answers: Vec<HashMap<usize, Span>> = vec![HashMap::new(); assessments.len()];
