@@ -21,74 +21,7 @@ fn report(dir: &std::path::Path, format: &str, extra: &[&str]) -> String {
 
 #[test]
 fn every_format_reports_the_same_numbers() {
-    let json: serde_json::Value =
-        serde_json::from_str(&report(&example(), "json", &[])).unwrap_or_else(|e| panic!("{e}"));
-    let csv = report(&example(), "csv", &["--csv-table", "areas"]);
-    let markdown = report(&example(), "md", &[]);
-    let html = scraper::Html::parse_document(&report(&example(), "html", &[]));
-
-    let mut reader = csv::Reader::from_reader(csv.as_bytes());
-    let rows: Vec<csv::StringRecord> = reader.records().filter_map(Result::ok).collect();
-    let row_selector = scraper::Selector::parse("tr.area-row").unwrap_or_else(|e| panic!("{e}"));
-    let html_rows: BTreeMap<String, Vec<String>> = html
-        .select(&row_selector)
-        .map(|row| {
-            let cells: Vec<String> = row
-                .text()
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(String::from)
-                .collect();
-            (
-                row.value()
-                    .attr("data-area")
-                    .unwrap_or_default()
-                    .to_string(),
-                cells,
-            )
-        })
-        .collect();
-    assert_eq!(html_rows.len(), 26);
-
-    let areas = json["process_areas"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    assert_eq!(areas.len(), 26);
-    for (area, row) in areas.iter().zip(&rows) {
-        let id = area["id"].as_str().unwrap_or_default();
-        let level = area["level"]["id"].as_str().unwrap_or_default();
-        let target = area["target"]["id"].as_str().unwrap_or_default();
-        let gap = area["gap"].to_string();
-        let percent = format!(
-            "{:.1}",
-            area["performed_percent"].as_f64().unwrap_or(f64::NAN)
-        );
-        // CSV: the same cells.
-        assert_eq!(&row[1], id);
-        assert_eq!(
-            (&row[6], &row[7], &row[8], &row[11]),
-            (level, target, gap.as_str(), percent.as_str())
-        );
-        // Markdown: the same table row.
-        let name = area["name"].as_str().unwrap_or_default();
-        let md_row = format!("| {id} {name} |");
-        let line = markdown
-            .lines()
-            .find(|l| l.starts_with(&md_row))
-            .unwrap_or_default();
-        assert!(
-            line.ends_with(&format!("| {level} | {target} | {gap} | {percent} % |")),
-            "{line}"
-        );
-        // HTML: the same row.
-        let cells = &html_rows[id];
-        assert_eq!(
-            &cells[cells.len() - 4..],
-            [level, target, gap.as_str(), &format!("{percent} %")],
-            "{id}"
-        );
-    }
+    support::formats_agree(&example(), 26);
 }
 
 #[test]

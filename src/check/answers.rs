@@ -251,10 +251,7 @@ impl Checker<'_> {
         references
             .unwrap_or_default()
             .iter()
-            .filter_map(|reference| {
-                let span = self.span(file, reference);
-                registry.resolve(&reference.value, span, code, self.diagnostics)
-            })
+            .filter_map(|reference| self.reference(file, reference, registry, code))
             .collect()
     }
 

@@ -80,10 +80,12 @@ fn check_loaded(
     }
     policy.warnings_as_errors = options.warnings_as_errors;
 
+    let mut limit = FindingLimit::default();
     let mut checker = Checker {
         sources: &sources,
         framework: &framework,
         diagnostics: &mut diagnostics,
+        limit: &mut limit,
     };
     let areas = checker.process_areas(by_kind.process_areas, &settings);
     let (evidence, evidence_ids) = checker.evidence(root, by_kind.evidence);
@@ -112,9 +114,11 @@ fn check_loaded(
         sources: &sources,
         framework: &framework,
         diagnostics: &mut diagnostics,
+        limit: &mut limit,
     };
     checker.repository_wide(&repository, (record_count, headers), options);
 
+    diagnostics.extend(limit.summaries());
     let mut diagnostics = policy.apply(diagnostics);
     sort_diagnostics(&mut diagnostics, &sources);
     Ok(Checked {
@@ -204,6 +208,45 @@ struct Checker<'a> {
     sources: &'a SourceMap,
     framework: &'a Framework,
     diagnostics: &'a mut Vec<Diagnostic>,
+    limit: &'a mut FindingLimit,
+}
+
+/// Findings of one code in one file beyond this many are counted, not built: a file with
+/// 200,000 bad references must not cost 200,000 suggestions.
+const MAX_FINDINGS_PER_FILE: usize = 100;
+
+/// Counts findings per file and code, to keep hostile files cheap.
+#[derive(Default)]
+struct FindingLimit {
+    counts: std::collections::BTreeMap<(FileId, Code), usize>,
+}
+
+impl FindingLimit {
+    /// Whether one more finding of `code` in `file` should be built and reported.
+    fn admit(&mut self, file: FileId, code: Code) -> bool {
+        let count = self.counts.entry((file, code)).or_insert(0);
+        *count += 1;
+        *count <= MAX_FINDINGS_PER_FILE
+    }
+
+    /// One finding per file and code that went over the limit, saying how many were left out.
+    fn summaries(&self) -> Vec<Diagnostic> {
+        self.counts
+            .iter()
+            .filter(|(_, count)| **count > MAX_FINDINGS_PER_FILE)
+            .map(|((file, code), count)| {
+                Diagnostic::new(
+                    *code,
+                    Span::file_start(*file),
+                    format!(
+                        "{} more {} findings in this file are not shown (only the first {MAX_FINDINGS_PER_FILE} are)",
+                        count - MAX_FINDINGS_PER_FILE,
+                        code.name()
+                    ),
+                )
+            })
+            .collect()
+    }
 }
 
 impl Checker<'_> {
@@ -250,6 +293,16 @@ impl Checker<'_> {
             return Some(practice);
         }
         let span = self.span(file, reference);
+        let code = match id.split_once(':') {
+            Some((area, _)) if self.framework.area(area).is_none() => Code::UnknownProcessArea,
+            Some((_, rest)) if self.framework.goal(&goal_part(id, rest)).is_none() => {
+                Code::UnknownGoal
+            }
+            _ => Code::UnknownPractice,
+        };
+        if !self.limit.admit(file, code) {
+            return None;
+        }
         let diagnostic = match id.split_once(':') {
             Some((area, _)) if self.framework.area(area).is_none() => registry::unknown(
                 Code::UnknownProcessArea,
@@ -281,6 +334,26 @@ impl Checker<'_> {
         None
     }
 
+    /// Resolves a reference to a record of `registry`, reporting an unknown id as `code`.
+    fn reference(
+        &mut self,
+        file: FileId,
+        reference: &Text,
+        registry: &Registry,
+        code: Code,
+    ) -> Option<usize> {
+        match registry.lookup(&reference.value) {
+            Ok(found) => found,
+            Err(()) => {
+                if self.limit.admit(file, code) {
+                    let span = self.span(file, reference);
+                    self.report(registry.unknown(&reference.value, span, code));
+                }
+                None
+            }
+        }
+    }
+
     fn goal_ids(&self) -> impl Iterator<Item = &str> + Clone {
         self.framework
             .process_areas
@@ -290,7 +363,7 @@ impl Checker<'_> {
 
     fn area(&mut self, file: FileId, reference: &Text) -> Option<usize> {
         let found = self.framework.area(&reference.value);
-        if found.is_none() {
+        if found.is_none() && self.limit.admit(file, Code::UnknownProcessArea) {
             let span = self.span(file, reference);
             self.report(registry::unknown(
                 Code::UnknownProcessArea,
@@ -305,7 +378,7 @@ impl Checker<'_> {
 
     fn level(&mut self, file: FileId, reference: &Text) -> Option<usize> {
         let found = self.framework.level(&reference.value);
-        if found.is_none() {
+        if found.is_none() && self.limit.admit(file, Code::UnknownLevel) {
             let span = self.span(file, reference);
             let levels = self.framework.levels.iter().map(|level| level.id.as_str());
             self.report(registry::unknown(
@@ -470,13 +543,7 @@ impl Checker<'_> {
                 .unwrap_or_default()
                 .iter()
                 .filter_map(|reference| {
-                    let span = self.span(file, reference);
-                    evidence_ids.resolve(
-                        &reference.value,
-                        span,
-                        Code::UnknownEvidence,
-                        self.diagnostics,
-                    )
+                    self.reference(file, reference, evidence_ids, Code::UnknownEvidence)
                 })
                 .collect();
             controls.push(Control {

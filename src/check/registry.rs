@@ -80,24 +80,22 @@ impl Registry {
         self.order.is_empty()
     }
 
-    /// Resolves a reference, or reports `code` with a suggestion.
-    pub fn resolve(
-        &self,
-        reference: &str,
-        span: Span,
-        code: Code,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<usize> {
-        if let Some((index, _)) = self.ids.get(reference) {
-            return *index;
-        }
-        diagnostics.push(unknown(
+    /// Looks a reference up: `Ok(Some(index))` for an accepted record, `Ok(None)` for a
+    /// declared record that failed its own checks (already reported), `Err(())` when no record
+    /// declares the id.
+    #[allow(clippy::result_unit_err)]
+    pub fn lookup(&self, reference: &str) -> Result<Option<usize>, ()> {
+        self.ids.get(reference).map(|(index, _)| *index).ok_or(())
+    }
+
+    /// The "unknown" finding for a reference that [`Registry::lookup`] did not find.
+    pub fn unknown(&self, reference: &str, span: Span, code: Code) -> Diagnostic {
+        unknown(
             code,
             span,
             self.noun,
             reference,
             self.order.iter().map(String::as_str),
-        ));
-        None
+        )
     }
 }

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -86,4 +87,114 @@ pub fn stderr(output: &Output) -> String {
 
 pub fn code(output: &Output) -> i32 {
     output.status.code().unwrap_or(-1)
+}
+
+fn report(dir: &Path, format: &str, extra: &[&str]) -> String {
+    let mut args = vec!["report", "--format", format];
+    args.extend_from_slice(extra);
+    let output = rmm_in(dir, &args);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    stdout(&output)
+}
+
+/// Renders JSON, CSV (areas), Markdown and HTML for the repository at `dir` and checks that
+/// every process area shows the same level, target, gap and percentage in all four.
+pub fn formats_agree(dir: &Path, areas_expected: usize) {
+    let json: serde_json::Value =
+        serde_json::from_str(&report(dir, "json", &[])).unwrap_or_else(|e| panic!("{e}"));
+    let csv = report(dir, "csv", &["--csv-table", "areas"]);
+    let markdown = report(dir, "md", &[]);
+    let html = scraper::Html::parse_document(&report(dir, "html", &[]));
+
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().filter_map(Result::ok).collect();
+    let row_selector = scraper::Selector::parse("tr.area-row").unwrap_or_else(|e| panic!("{e}"));
+    let html_rows: BTreeMap<String, Vec<String>> = html
+        .select(&row_selector)
+        .map(|row| {
+            let cells: Vec<String> = row
+                .text()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(String::from)
+                .collect();
+            (
+                row.value()
+                    .attr("data-area")
+                    .unwrap_or_default()
+                    .to_string(),
+                cells,
+            )
+        })
+        .collect();
+    assert_eq!(html_rows.len(), areas_expected);
+
+    let areas = json["process_areas"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(areas.len(), areas_expected);
+    for (area, row) in areas.iter().zip(&rows) {
+        let id = area["id"].as_str().unwrap_or_default();
+        let status = area["status"].as_str().unwrap_or_default();
+        let scored = status == "evaluated" || status == "not-evaluated";
+        let level = area["level"]["id"].as_str();
+        let target = area["target"]["id"].as_str();
+        let gap = area["gap"].as_u64().map(|gap| gap.to_string());
+        let percent = area["performed_percent"]
+            .as_f64()
+            .map(|p| format!("{p:.1}"));
+        let state = level.map_or_else(|| status.replace('-', " "), str::to_string);
+
+        // CSV: empty cells for no value.
+        assert_eq!(&row[1], id);
+        let csv_percent = percent.clone().filter(|_| scored).unwrap_or_default();
+        assert_eq!(
+            (&row[6], &row[7], &row[8], &row[11]),
+            (
+                level.unwrap_or(""),
+                target.unwrap_or(""),
+                gap.as_deref().unwrap_or(""),
+                csv_percent.as_str()
+            ),
+            "{id} csv"
+        );
+
+        // Markdown: "-" for no value, "n/a" for no percentage.
+        let name = area["name"].as_str().unwrap_or_default();
+        let md_percent = match (&percent, scored) {
+            (_, false) => "-".to_string(),
+            (Some(p), true) => format!("{p} %"),
+            (None, true) => "n/a".to_string(),
+        };
+        let md_row = format!("| {id} {name} |");
+        let line = markdown
+            .lines()
+            .find(|l| l.starts_with(&md_row))
+            .unwrap_or_default();
+        let md_tail = format!(
+            "| {state} | {} | {} | {md_percent} |",
+            target.unwrap_or("-"),
+            gap.as_deref().unwrap_or("-")
+        );
+        assert!(
+            line.ends_with(&md_tail),
+            "{id} markdown: {line} vs {md_tail}"
+        );
+
+        // HTML: an en dash for no value, an em dash for no percentage.
+        let html_percent = match (&percent, scored) {
+            (_, false) => "\u{2013}".to_string(),
+            (Some(p), true) => format!("{p} %"),
+            (None, true) => "\u{2014}".to_string(),
+        };
+        let cells = &html_rows[id];
+        let expected = [
+            state.as_str(),
+            target.unwrap_or("\u{2013}"),
+            gap.as_deref().unwrap_or("\u{2013}"),
+            html_percent.as_str(),
+        ];
+        assert_eq!(&cells[cells.len() - 4..], expected, "{id} html");
+    }
 }
