@@ -285,3 +285,29 @@ fn digest(root: &Path) -> Vec<(PathBuf, Vec<u8>, Option<std::time::SystemTime>)>
         })
         .collect()
 }
+
+#[test]
+fn thousands_of_files_need_few_open_file_descriptors() {
+    // Case C35 c): files are opened one at a time, so a low descriptor limit is enough.
+    let repo = minimal_repo();
+    for index in 0..3000 {
+        let id = format!("EV-{index:05}");
+        repo.write(&format!("artifacts/many/{id}.md"), "x\n");
+        repo.write(
+            &format!("evidence/many/{id}.yaml"),
+            &format!("id: {id}\ntitle: T\nfile: artifacts/many/{id}.md\ncollected: 2026-01-10\n"),
+        );
+    }
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 64; exec \"$0\" validate --format short")
+        .arg(env!("CARGO_BIN_EXE_rmm"))
+        .current_dir(repo.path())
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "loaded 3004 files: 0 errors, 0 warnings\n"
+    );
+    assert_eq!(output.status.code(), Some(0));
+}

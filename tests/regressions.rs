@@ -134,3 +134,30 @@ fn answer_sheets_beside_a_broken_header_get_no_second_finding() {
     );
     assert_eq!(text.matches("error[").count(), 1, "{text}");
 }
+
+#[test]
+fn the_verdict_on_a_date_only_expiry_does_not_depend_on_the_time_zone() {
+    // Case C04: expiry on the assessment's own day is still valid, in every zone.
+    let repo = minimal_repo();
+    repo.write(
+        "evidence/EV-1.yaml",
+        "id: EV-1\ntitle: Access review\nfile: artifacts/review.md\ncollected: 2026-01-10\nexpires: \"2026-03-01\"\n",
+    );
+    let mut outputs = Vec::new();
+    for zone in ["America/Los_Angeles", "Pacific/Auckland", "UTC"] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_rmm"))
+            .args(["validate", "--format", "short"])
+            .current_dir(repo.path())
+            .env("TZ", zone)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        outputs.push(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    assert!(
+        outputs[0].contains("warning[evidence-expiring]: evidence EV-1 expires on 2026-03-01"),
+        "{}",
+        outputs[0]
+    );
+    assert!(!outputs[0].contains("expired"), "{}", outputs[0]);
+    assert!(outputs.iter().all(|output| *output == outputs[0]));
+}

@@ -108,11 +108,14 @@ fn template_error(name: &str, error: &minijinja::Error) -> anyhow::Error {
     anyhow::anyhow!(message)
 }
 
-/// Text made safe for a Markdown table cell: `|` escaped, newlines folded.
+/// Text made safe for a Markdown table cell: `|` escaped, newlines folded, and `<` `>` as
+/// entities so that no raw HTML reaches a renderer.
 fn markdown_cell(value: String) -> String {
     value
         .replace('\\', "\\\\")
         .replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
         .replace("\r\n", " ")
         .replace(['\n', '\r'], " ")
 }
@@ -128,6 +131,7 @@ mod tests {
     #[test]
     fn cells_escape_pipes_and_fold_newlines() {
         assert_eq!(markdown_cell("a|b\nc\r\nd".into()), "a\\|b c d");
+        assert_eq!(markdown_cell("<script>".into()), "&lt;script&gt;");
     }
 
     #[test]
