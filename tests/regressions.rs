@@ -161,3 +161,21 @@ fn the_verdict_on_a_date_only_expiry_does_not_depend_on_the_time_zone() {
     assert!(!outputs[0].contains("expired"), "{}", outputs[0]);
     assert!(outputs.iter().all(|output| *output == outputs[0]));
 }
+
+#[test]
+fn a_utf16_file_is_named_as_such() {
+    let repo = minimal_repo();
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            "id: AM\nowner: O\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    repo.write_bytes("process-areas/AM.yaml", &utf16);
+    let output = repo.rmm(&["validate", "--format", "short"]);
+    let text = stderr(&output);
+    assert!(text.starts_with("process-areas/AM.yaml:1:1: error[invalid-utf8]: the file is UTF-16 encoded; rmm reads UTF-8"), "{text}");
+    assert_eq!(code(&output), 1);
+}

@@ -150,12 +150,15 @@ fn decode(
             let bytes = error.into_bytes();
             let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
             let source = SourceFile::new(relative.to_string(), prefix);
-            let diagnostic = Diagnostic::new(
-                Code::InvalidUtf8,
-                Span::new(id, valid..valid),
-                format!("invalid UTF-8 byte 0x{:02X}", bytes[valid]),
-            )
-            .with_help("save the file as UTF-8");
+            let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+            let message = if utf16 {
+                "the file is UTF-16 encoded; rmm reads UTF-8".to_string()
+            } else {
+                format!("invalid UTF-8 byte 0x{:02X}", bytes[valid])
+            };
+            let diagnostic =
+                Diagnostic::new(Code::InvalidUtf8, Span::new(id, valid..valid), message)
+                    .with_help("save the file as UTF-8");
             Err((source, Box::new(diagnostic)))
         }
     }
