@@ -253,18 +253,16 @@ fn add_area(
     let mut goals = Vec::new();
     for goal in raw.goals {
         let items = goal.practices.iter().map(|p| (&p.id, p.title.as_str()));
-        let goal_id = format!("{area_id}:{}", goal.id.value);
         let practices = add_practices(
             builder,
             framework,
-            &goal_id,
+            (&area_id, &goal.id.value),
             items,
-            area_index,
-            goals.len(),
+            (area_index, goals.len()),
             (specific_level, false),
         );
         goals.push(Goal {
-            id: goal_id,
+            id: format!("{area_id}:{}", goal.id.value),
             title: goal.title,
             kind: GoalKind::Specific,
             practices,
@@ -274,18 +272,16 @@ fn add_area(
     for (goal, level) in generic_goals.iter().zip(generic_levels) {
         let derived = goal.achieved_by.is_some();
         let items = goal.practices.iter().map(|p| (&p.id, p.title.as_str()));
-        let goal_id = format!("{area_id}:{}", goal.id.value);
         let practices = add_practices(
             builder,
             framework,
-            &goal_id,
+            (&area_id, &goal.id.value),
             items,
-            area_index,
-            goals.len(),
+            (area_index, goals.len()),
             (*level, derived),
         );
         goals.push(Goal {
-            id: goal_id,
+            id: format!("{area_id}:{}", goal.id.value),
             title: goal.title.clone(),
             kind: GoalKind::Generic {
                 level: *level,
@@ -303,15 +299,17 @@ fn add_area(
     });
 }
 
+/// Adds the practices of one goal; `(area, goal)` name it, `place` is its area's index and the
+/// goal's index within the area.
 fn add_practices<'a>(
     builder: &mut Builder,
     framework: &mut Framework,
-    goal_id: &str,
+    (area_id, goal_id): (&str, &str),
     items: impl Iterator<Item = (&'a Spanned<String>, &'a str)>,
-    area: usize,
-    goal: usize,
+    (area, goal): (usize, usize),
     (level, derived): (usize, bool),
 ) -> Vec<usize> {
+    let goal_id = format!("{area_id}:{goal_id}");
     let mut indexes = Vec::new();
     for (id, title) in items {
         let qualified = format!("{goal_id}.{}", id.value);

@@ -36,27 +36,11 @@ pub fn validate(args: &ValidateArgs, color: ColorChoice) -> anyhow::Result<u8> {
 
 pub fn assess(args: &AssessArgs, color: ColorChoice) -> anyhow::Result<u8> {
     let checked = load(&args.data, false)?;
-    let tally = Tally::of(&checked.diagnostics);
-    if tally.errors > 0 {
-        report_findings(&checked, FindingsFormat::Human, color, None)?;
-        eprintln!(
-            "rmm: not scored: the data has errors, and scores from broken data would be wrong"
-        );
+    if refuse_broken_data(&checked, color, "not scored")? {
         return Ok(EXIT_FINDINGS);
     }
-    let repository = &checked.repository;
-    let Some(index) = repository.assessment(args.assessment.as_deref()) else {
-        anyhow::bail!(
-            "{}",
-            unknown_assessment(&checked, args.assessment.as_deref())
-        );
-    };
-    let scorecard = score::score(
-        &repository.framework,
-        &repository.areas,
-        &repository.assessments[index],
-        index,
-    );
+    let tally = Tally::of(&checked.diagnostics);
+    let scorecard = score_assessment(&checked, args.assessment.as_deref())?;
     let dates = rmm::report::Dates {
         as_of: args.data.as_of,
         generated: None,
@@ -75,6 +59,32 @@ pub fn assess(args: &AssessArgs, color: ColorChoice) -> anyhow::Result<u8> {
         );
     }
     Ok(EXIT_SUCCESS)
+}
+
+/// Prints the findings and says so when the data has errors: numbers from broken data would
+/// be wrong, so `assess` and `report` stop there.
+fn refuse_broken_data(checked: &Checked, color: ColorChoice, what: &str) -> anyhow::Result<bool> {
+    if Tally::of(&checked.diagnostics).errors == 0 {
+        return Ok(false);
+    }
+    report_findings(checked, FindingsFormat::Human, color, None)?;
+    eprintln!("rmm: {what}: the data has errors, and numbers from broken data would be wrong");
+    Ok(true)
+}
+
+/// Scores the named assessment, or the latest.
+fn score_assessment(checked: &Checked, wanted: Option<&str>) -> anyhow::Result<score::Scorecard> {
+    let repository = &checked.repository;
+    let Some(index) = repository.assessment(wanted) else {
+        anyhow::bail!("{}", unknown_assessment(checked, wanted));
+    };
+    let assessment = &repository.assessments[index];
+    Ok(score::score(
+        &repository.framework,
+        &repository.areas,
+        assessment,
+        index,
+    ))
 }
 
 /// The gate's outcome, part of `check`'s JSON.
@@ -97,7 +107,6 @@ pub fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<u8> {
     };
     let tally = Tally::of(&checked.diagnostics);
 
-    let repository = &checked.repository;
     let gate = if tally.errors > 0 {
         GateReport {
             status: "not-run",
@@ -105,14 +114,8 @@ pub fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<u8> {
             misses: Vec::new(),
         }
     } else {
-        let Some(index) = repository.assessment(args.assessment.as_deref()) else {
-            anyhow::bail!(
-                "{}",
-                unknown_assessment(&checked, args.assessment.as_deref())
-            );
-        };
-        let assessment = &repository.assessments[index];
-        let scorecard = score::score(&repository.framework, &repository.areas, assessment, index);
+        let scorecard = score_assessment(&checked, args.assessment.as_deref())?;
+        let repository = &checked.repository;
         let misses = gate::evaluate(&repository.framework, &scorecard, &gate_settings);
         GateReport {
             status: if misses.is_empty() {
@@ -120,7 +123,7 @@ pub fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<u8> {
             } else {
                 "failed"
             },
-            assessment: Some(assessment.id.clone()),
+            assessment: Some(repository.assessments[scorecard.assessment].id.clone()),
             misses,
         }
     };
@@ -302,27 +305,10 @@ fn write_stdout(text: &str) -> anyhow::Result<()> {
 
 pub fn report(args: &ReportArgs, color: ColorChoice) -> anyhow::Result<u8> {
     let checked = load(&args.data, false)?;
-    let tally = Tally::of(&checked.diagnostics);
-    if tally.errors > 0 {
-        report_findings(&checked, FindingsFormat::Human, color, None)?;
-        eprintln!(
-            "rmm: no report: the data has errors, and a report from broken data would be wrong"
-        );
+    if refuse_broken_data(&checked, color, "no report")? {
         return Ok(EXIT_FINDINGS);
     }
-    let repository = &checked.repository;
-    let Some(index) = repository.assessment(args.assessment.as_deref()) else {
-        anyhow::bail!(
-            "{}",
-            unknown_assessment(&checked, args.assessment.as_deref())
-        );
-    };
-    let scorecard = score::score(
-        &repository.framework,
-        &repository.areas,
-        &repository.assessments[index],
-        index,
-    );
+    let scorecard = score_assessment(&checked, args.assessment.as_deref())?;
     let dates = rmm::report::Dates {
         as_of: args.data.as_of,
         generated: generated_date()?,
