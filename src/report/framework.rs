@@ -146,7 +146,12 @@ fn shown(framework: &Framework) -> Shown<'_> {
                     .iter()
                     .map(|goal| {
                         let (kind, level) = match goal.kind {
-                            GoalKind::Specific => ("specific", "CL1"),
+                            GoalKind::Specific => (
+                                "specific",
+                                goal.practices.first().map_or("", |p| {
+                                    framework.levels[framework.practices[*p].level].id.as_str()
+                                }),
+                            ),
                             GoalKind::Generic { level, .. } => {
                                 ("generic", framework.levels[level].id.as_str())
                             }
