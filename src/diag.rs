@@ -142,6 +142,9 @@ pub struct Diagnostic {
     pub help: Vec<String>,
     /// Other places that explain the finding ("first defined here").
     pub related: Vec<(Span, String)>,
+    /// How many further findings of the same code this one stands for, when a file's findings
+    /// were capped; they count in every total.
+    pub also: usize,
 }
 
 impl Diagnostic {
@@ -154,6 +157,7 @@ impl Diagnostic {
             path: None,
             help: Vec::new(),
             related: Vec::new(),
+            also: 0,
         }
     }
 
@@ -167,6 +171,7 @@ impl Diagnostic {
             path: Some(path.into()),
             help: Vec::new(),
             related: Vec::new(),
+            also: 0,
         }
     }
 

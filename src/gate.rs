@@ -76,6 +76,25 @@ pub fn evaluate(framework: &Framework, scorecard: &Scorecard, gate: &GateSetting
             });
         }
     }
+    for (area, minimum) in &gate.min_level_by_area {
+        let score = &scorecard.areas[*area];
+        let state = match score.outcome {
+            Outcome::OutOfScope => "out of scope",
+            Outcome::NotAssessed => "not assessed",
+            _ => continue,
+        };
+        let id = &framework.process_areas[*area].id;
+        misses.push(Miss {
+            threshold: "min_level_by_area",
+            subject: Some(id.clone()),
+            actual: state.to_string(),
+            allowed: level_id(*minimum),
+            message: format!(
+                "process area {id} has min_level_by_area {} but is {state} in this assessment",
+                level_id(*minimum)
+            ),
+        });
+    }
     let total = &scorecard.total;
     if let Some(max) = gate.max_total_gap.filter(|max| total.total_gap > *max) {
         misses.push(Miss {

@@ -159,7 +159,7 @@ fn a_file_over_the_size_limit_is_refused_without_parsing() {
     let text = stderr(&output);
     assert!(
         text.contains(
-            "controls/CTL-1.yaml: error[file-too-large]: file is 3 MiB, over the limit of 1 MiB"
+            "controls/CTL-1.yaml: error[file-too-large]: file is 2097178 bytes (2.0 MiB), over the limit of 1 MiB"
         ),
         "{text}"
     );

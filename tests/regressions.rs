@@ -179,3 +179,89 @@ fn a_utf16_file_is_named_as_such() {
     assert!(text.starts_with("process-areas/AM.yaml:1:1: error[invalid-utf8]: the file is UTF-16 encoded; rmm reads UTF-8"), "{text}");
     assert_eq!(code(&output), 1);
 }
+
+#[test]
+fn a_minimum_level_for_an_area_outside_the_assessment_fails_the_gate() {
+    let repo = minimal_repo();
+    repo.write(
+        "rmm.toml",
+        "[organization]\nname = \"S\"\n[gate.min_level_by_area]\nADM = \"CL3\"\n[severity]\nprocess-area-undeclared = \"allow\"\n",
+    );
+    let output = repo.rmm(&["check"]);
+    assert_eq!(
+        support::stdout(&output),
+        "gate: failed for assessment 2026-q1: 1 threshold missed\n  - process area ADM has min_level_by_area CL3 but is not assessed in this assessment\n"
+    );
+    assert_eq!(code(&output), 1);
+}
+
+#[test]
+fn a_huge_expiry_window_does_not_crash() {
+    let repo = minimal_repo();
+    repo.write(
+        "rmm.toml",
+        "[organization]\nname = \"S\"\n[evidence]\nexpiring_within_days = 4000000000\n[severity]\nprocess-area-undeclared = \"allow\"\n",
+    );
+    let output = repo.rmm(&["validate", "--format", "short"]);
+    assert!(
+        stderr(&output).contains("warning[evidence-expiring]"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(code(&output), 0);
+    assert_eq!(code(&repo.rmm(&["report", "--format", "html"])), 0);
+}
+
+#[test]
+fn a_runaway_template_stops_with_an_error() {
+    let repo = minimal_repo();
+    repo.write(
+        "brand/report.md.j2",
+        "{% for i in range(10000) %}{% for j in range(10000) %}{% for k in range(100) %}x{% endfor %}{% endfor %}{% endfor %}\n",
+    );
+    let output = repo.rmm(&["report", "--format", "md", "--templates", "brand"]);
+    assert!(
+        stderr(&output).contains("stopped after too many steps"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(code(&output), 2);
+}
+
+#[test]
+fn capped_findings_still_count_in_the_totals() {
+    let repo = minimal_repo();
+    let practices: Vec<String> = (0..250).map(|n| format!("XX:SG{n}.SP1")).collect();
+    repo.write(
+        "controls/CTL-1.yaml",
+        &format!(
+            "id: CTL-1\ntitle: T\nowner: O\npractices: [{}]\n",
+            practices.join(", ")
+        ),
+    );
+    let output = repo.rmm(&["validate", "--format", "short"]);
+    assert!(
+        stderr(&output).ends_with("loaded 5 files: 250 errors, 0 warnings\n"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn file_sizes_are_exact() {
+    let repo = minimal_repo();
+    repo.write(
+        "rmm.toml",
+        "[organization]\nname = \"S\"\n[limits]\nmax_file_mib = 1\n[severity]\nprocess-area-undeclared = \"allow\"\n",
+    );
+    repo.write(
+        "controls/CTL-1.yaml",
+        &format!("id: CTL-1\ndescription: {}\n", "x".repeat((1 << 20) + 10)),
+    );
+    let output = repo.rmm(&["validate", "--format", "short"]);
+    assert!(
+        stderr(&output).contains("file is 1048610 bytes (1.0 MiB), over the limit of 1 MiB"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -219,29 +219,30 @@ impl Checker<'_> {
         }
         for (index, count) in citations.iter().enumerate().filter(|(_, c)| **c > 0) {
             let evidence = &repository.evidence[index];
-            if let Some(diagnostic) =
-                timing_finding(evidence, assessment, judged_on, window, *count)
-            {
+            for diagnostic in timing_findings(evidence, assessment, judged_on, window, *count) {
                 self.report(diagnostic);
             }
         }
     }
 }
 
-fn timing_finding(
+/// What is wrong with the timing of cited evidence: collected after the assessment, expired,
+/// or expiring soon. Collected-late and expired can both hold.
+fn timing_findings(
     evidence: &Evidence,
     assessment: &Assessment,
     judged_on: Date,
     window: i64,
     citations: usize,
-) -> Option<Diagnostic> {
+) -> Vec<Diagnostic> {
     let cited = format!(
         "cited {citations} time{} by assessment {}",
         if citations == 1 { "" } else { "s" },
         assessment.id
     );
+    let mut findings = Vec::new();
     if evidence.collected > assessment.date {
-        return Some(Diagnostic::new(
+        findings.push(Diagnostic::new(
             Code::EvidenceNotYetCollected,
             evidence.collected_span,
             format!(
@@ -250,9 +251,11 @@ fn timing_finding(
             ),
         ));
     }
-    let expires = evidence.expires?;
+    let Some(expires) = evidence.expires else {
+        return findings;
+    };
     if expires < judged_on {
-        return Some(
+        findings.push(
             Diagnostic::new(
                 Code::EvidenceExpired,
                 evidence.expiry_span,
@@ -263,18 +266,17 @@ fn timing_finding(
             )
             .with_help("collect fresh evidence and update `collected` and the expiry"),
         );
-    }
-    let soon = judged_on.checked_add(jiff::Span::new().days(window)).ok()?;
-    (expires <= soon).then(|| {
-        Diagnostic::new(
+    } else if expires <= days_after(judged_on, window) {
+        findings.push(Diagnostic::new(
             Code::EvidenceExpiring,
             evidence.expiry_span,
             format!(
                 "evidence {} expires on {expires}, within {window} days of {judged_on}; {cited}",
                 evidence.id
             ),
-        )
-    })
+        ));
+    }
+    findings
 }
 
 fn url_finding(span: Span, url: &str) -> Diagnostic {
@@ -388,6 +390,15 @@ fn hash_file(path: &Path) -> Option<String> {
             .map(|byte| format!("{byte:02x}"))
             .collect(),
     )
+}
+
+/// `date` plus `days`, or the last representable date when that lies beyond the calendar.
+pub fn days_after(date: Date, days: i64) -> Date {
+    jiff::Span::new()
+        .try_days(days)
+        .ok()
+        .and_then(|span| date.checked_add(span).ok())
+        .unwrap_or(Date::MAX)
 }
 
 /// A repository-relative path with `.` and repeated `/` removed, or `None` if it leaves the

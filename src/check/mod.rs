@@ -3,7 +3,7 @@
 
 mod answers;
 mod evidence;
-pub use evidence::parse_date;
+pub use evidence::{days_after, parse_date};
 mod registry;
 mod settings;
 
@@ -235,7 +235,7 @@ impl FindingLimit {
             .iter()
             .filter(|(_, count)| **count > MAX_FINDINGS_PER_FILE)
             .map(|((file, code), count)| {
-                Diagnostic::new(
+                let mut summary = Diagnostic::new(
                     *code,
                     Span::file_start(*file),
                     format!(
@@ -243,7 +243,10 @@ impl FindingLimit {
                         count - MAX_FINDINGS_PER_FILE,
                         code.name()
                     ),
-                )
+                );
+                // It stands for the findings left out; the summary stands for none itself.
+                summary.also = count - MAX_FINDINGS_PER_FILE - 1;
+                summary
             })
             .collect()
     }

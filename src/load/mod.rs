@@ -123,8 +123,8 @@ fn read_bounded(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Box<Diagnostic>>
                 Code::FileTooLarge,
                 "",
                 format!(
-                    "file is {} MiB, over the limit of {} MiB",
-                    size.div_ceil(1 << 20),
+                    "file is {size} bytes ({:.1} MiB), over the limit of {} MiB",
+                    size as f64 / f64::from(1u32 << 20),
                     max_bytes >> 20
                 ),
             )

@@ -21,14 +21,18 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// Counts every finding, including those a capped summary stands for.
     pub fn of(diagnostics: &[Diagnostic]) -> Tally {
-        let errors = diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
+        let count = |severity: Severity| {
+            diagnostics
+                .iter()
+                .filter(|d| d.severity == severity)
+                .map(|d| 1 + d.also)
+                .sum()
+        };
         Tally {
-            errors,
-            warnings: diagnostics.len() - errors,
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
         }
     }
 }

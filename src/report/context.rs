@@ -455,15 +455,14 @@ fn practice_row(repository: &Repository, scorecard: &Scorecard, practice: usize)
 
 fn evidence_health(repository: &Repository, assessment: usize, as_of: Date) -> EvidenceHealth {
     let window = repository.config.evidence.expiring_within_days;
+    let assessed_on = repository.assessments[assessment].date;
     let mut cited = vec![0usize; repository.evidence.len()];
     for answer in repository.assessments[assessment].answers.iter().flatten() {
         for evidence in repository.supporting_evidence(answer) {
             cited[evidence] += 1;
         }
     }
-    let soon = as_of
-        .checked_add(jiff::Span::new().days(i64::from(window)))
-        .unwrap_or(as_of);
+    let soon = crate::check::days_after(as_of, i64::from(window));
     let mut records: Vec<EvidenceRow> = repository
         .evidence
         .iter()
@@ -474,6 +473,9 @@ fn evidence_health(repository: &Repository, assessment: usize, as_of: Date) -> E
                 FileState::Folder => ("missing", Some("the path is a folder")),
                 FileState::Outside => ("missing", Some("path outside the repository")),
                 FileState::HashMismatch => ("missing", Some("file does not match its sha256")),
+                FileState::Present | FileState::Remote if evidence.collected > assessed_on => {
+                    ("missing", Some("collected after the assessment's date"))
+                }
                 FileState::Present | FileState::Remote => match evidence.expires {
                     Some(expires) if expires < as_of => ("expired", None),
                     Some(expires) if expires <= soon => ("expiring", None),

@@ -73,12 +73,28 @@ fn add_overrides(environment: &mut Environment<'static>, folder: &Path) -> anyho
     Ok(())
 }
 
-/// Renders a template, naming it, its line and the problem on failure.
+/// Template instructions allowed per item of the report (process area practice, evidence
+/// record, finding), plus a base: generous for any real template, finite for a runaway loop.
+const FUEL_PER_ITEM: u64 = 20_000;
+const FUEL_BASE: u64 = 20_000_000;
+
+/// Renders a template, naming it, its line and the problem on failure. Rendering is bounded:
+/// a template that loops far beyond the report's size stops with an error.
 pub fn render(
     environment: &Environment<'static>,
     name: &str,
-    context: impl serde::Serialize,
+    report: &super::Report,
 ) -> anyhow::Result<String> {
+    let items = report
+        .process_areas
+        .iter()
+        .map(|a| a.goals.iter().map(|g| g.practices.len()).sum::<usize>())
+        .sum::<usize>()
+        + report.evidence.records.len()
+        + report.findings.items.len();
+    let mut environment = environment.clone();
+    environment.set_fuel(Some(FUEL_BASE + FUEL_PER_ITEM * items as u64));
+    let context = report;
     let template = environment
         .get_template(name)
         .map_err(|error| template_error(name, &error))?;
@@ -92,6 +108,11 @@ pub fn render(
 }
 
 fn template_error(name: &str, error: &minijinja::Error) -> anyhow::Error {
+    if error.kind() == minijinja::ErrorKind::OutOfFuel {
+        return anyhow::anyhow!(
+            "template {name}: stopped after too many steps for this report's size (a runaway loop?)"
+        );
+    }
     let line = error
         .line()
         .map(|line| format!(":{line}"))
