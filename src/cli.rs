@@ -73,7 +73,7 @@ pub struct DataArgs {
 
 impl DataArgs {
     pub fn severity(&self) -> anyhow::Result<Vec<(Code, Level)>> {
-        let mut severity = Vec::new();
+        let mut severity: Vec<(Code, Level)> = Vec::new();
         for (codes, level) in [
             (&self.deny, Level::Deny),
             (&self.warn, Level::Warn),
@@ -88,6 +88,15 @@ impl DataArgs {
                         } else {
                             "allow"
                         },
+                        code.name()
+                    );
+                }
+                if severity
+                    .iter()
+                    .any(|(known, other)| known == code && *other != level)
+                {
+                    anyhow::bail!(
+                        "{} is given two different levels on the command line",
                         code.name()
                     );
                 }
@@ -265,7 +274,7 @@ pub enum ColorWhen {
 
 fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
     rmm::check::parse_date(text)
-        .ok_or_else(|| format!("\"{text}\" is not a date in YYYY-MM-DD form"))
+        .ok_or_else(|| format!("\"{text}\" is not a real calendar date in YYYY-MM-DD form"))
 }
 
 fn parse_code(text: &str) -> Result<Code, String> {

@@ -125,6 +125,12 @@ impl Config {
     /// Reads `rmm.toml` from the repository root.
     pub fn load(root: &Path) -> anyhow::Result<Config> {
         let path = root.join(FILE_NAME);
+        if root.is_file() {
+            bail!(
+                "{} is a file; give the repository folder, the one that holds {FILE_NAME}",
+                root.display()
+            );
+        }
         if !path.is_file() {
             bail!(
                 "no {FILE_NAME} in {}; a resilience repository is a directory with {FILE_NAME} at its root (see docs/format.md)",
@@ -191,7 +197,12 @@ fn explain(text: &str, error: &toml::de::Error) -> anyhow::Error {
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         (line, column)
     });
-    let message = error.message().trim().to_string();
+    let message = error
+        .message()
+        .trim()
+        .replace("u32", "a whole number")
+        .replace("u64", "a whole number")
+        .replace("i128", "a whole number");
     let hint = unknown_key_hint(&message).unwrap_or_default();
     anyhow::anyhow!("{FILE_NAME}:{line}:{column}: {message}{hint}")
 }

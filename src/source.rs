@@ -42,6 +42,9 @@ pub struct SourceFile {
     pub path: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// The text for excerpts, with control characters shown as `?` (same byte offsets), when
+    /// the text has any: a committed escape sequence must not drive the reader's terminal.
+    display: Option<String>,
 }
 
 impl SourceFile {
@@ -49,10 +52,19 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
+        let display = text.bytes().any(is_hidden_control).then(|| {
+            text.chars()
+                .map(|c| match u8::try_from(c) {
+                    Ok(byte) if is_hidden_control(byte) => '?',
+                    _ => c,
+                })
+                .collect()
+        });
         SourceFile {
             path,
             text,
             line_starts,
+            display,
         }
     }
 
@@ -150,7 +162,8 @@ impl<'a> codespan_reporting::files::Files<'a> for SourceMap {
     }
 
     fn source(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
-        Ok(&self.get(id).text)
+        let file = self.get(id);
+        Ok(file.display.as_deref().unwrap_or(&file.text))
     }
 
     fn line_index(
@@ -180,6 +193,33 @@ impl<'a> codespan_reporting::files::Files<'a> for SourceMap {
             .unwrap_or(file.text.len());
         Ok(start..end)
     }
+}
+
+/// ASCII control characters other than tab and line endings.
+fn is_hidden_control(byte: u8) -> bool {
+    (byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r')) || byte == 0x7F
+}
+
+/// Text safe to print on a terminal: control characters (escape sequences, NUL, lone CR)
+/// written as `\u{1b}` escapes, so committed text cannot drive the reader's terminal.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() && c != '\n' && c != '\t' {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
 }
 
 /// Orders text the way people read ids: `CTL-2` before `CTL-10`. Runs of digits compare by

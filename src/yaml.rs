@@ -128,14 +128,19 @@ fn to_diagnostic(error: &YamlError, file: &SourceFile, id: FileId) -> Diagnostic
         ),
         YamlError::SerdeUnknownVariant {
             variant, expected, ..
-        } => Diagnostic::new(
-            Code::InvalidValue,
-            span,
-            format!(
-                "unknown value \"{variant}\" (expected {})",
-                one_of(expected)
-            ),
-        ),
+        } => {
+            let hint = nearest(variant, expected.iter().copied())
+                .map(|near| format!("; did you mean \"{near}\"?"))
+                .unwrap_or_default();
+            Diagnostic::new(
+                Code::InvalidValue,
+                span,
+                format!(
+                    "unknown value \"{variant}\" (expected {}){hint}",
+                    one_of(expected)
+                ),
+            )
+        }
         YamlError::MultipleDocuments { .. } => Diagnostic::new(
             Code::MultipleDocuments,
             second_document(file, id).unwrap_or(span),
@@ -157,7 +162,7 @@ fn to_diagnostic(error: &YamlError, file: &SourceFile, id: FileId) -> Diagnostic
             span,
             format!("wrong type: expected {}", kind_in_words(expected)),
         )
-        .with_help("see docs/format.md for the shape of each field"),
+        .with_help(shape_hint(file, span, expected)),
         YamlError::NullIntoString { .. } => {
             Diagnostic::new(Code::WrongType, span, "expected text, found an empty value")
                 .with_help("write a value, or delete the key")
@@ -199,6 +204,28 @@ fn kind_in_words(expected: &str) -> String {
         .iter()
         .find(|(parser, _)| expected.contains(parser))
         .map_or_else(|| expected.to_string(), |(_, words)| words.to_string())
+}
+
+/// How to write the expected shape, using the value found where it helps.
+fn shape_hint(file: &SourceFile, span: Span, expected: &str) -> String {
+    let found = file.text.get(span.range()).unwrap_or_default().trim();
+    let found = if found.is_empty() {
+        file.text[span.start as usize..]
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim()
+    } else {
+        found
+    };
+    let statuses = ["performed", "partial", "not-performed", "not-applicable"];
+    if expected.contains("mapping") && statuses.contains(&found) {
+        return format!("an answer is a mapping: write {{status: {found}}}");
+    }
+    if expected.contains("sequence") && !found.is_empty() && !found.contains([' ', '[', '{']) {
+        return format!("write a list: [{found}]");
+    }
+    "see docs/format.md for the shape of each field".to_string()
 }
 
 fn limit_exceeded(span: Span, plain: &str) -> Diagnostic {

@@ -48,19 +48,27 @@ fn symlink_loops_are_reported_once_and_not_followed() {
 
 #[cfg(unix)]
 #[test]
-fn non_utf8_names_are_escaped_in_a_warning() {
+fn non_utf8_names_are_escaped_and_an_unloaded_record_is_an_error() {
     use std::os::unix::ffi::OsStrExt;
     let repo = minimal_repo();
     std::fs::create_dir_all(repo.join("controls")).unwrap_or_default();
+    // Case C19: a Latin-1 name of a file that is not a record: a warning, exit 0.
+    let name = std::ffi::OsStr::from_bytes(b"evidence/r\xe9sum\xe9.txt");
+    std::fs::write(repo.path().join(name), "x\n").unwrap_or_default();
+    let output = repo.rmm(&["validate", "--format", "short"]);
+    let text = stderr(&output);
+    assert!(
+        text.contains("evidence/r\\xE9sum\\xE9.txt: warning[non-utf8-path]"),
+        "{text}"
+    );
+    assert_eq!(code(&output), 0, "{text}");
+    // A record that cannot be loaded because of its name must not pass.
     let name = std::ffi::OsStr::from_bytes(b"controls/r\xe9sum\xe9.yaml");
     std::fs::write(repo.path().join(name), "id: X\n").unwrap_or_default();
     let output = repo.rmm(&["validate", "--format", "short"]);
     let text = stderr(&output);
-    assert!(
-        text.contains("controls/r\\xE9sum\\xE9.yaml: warning[non-utf8-path]"),
-        "{text}"
-    );
-    assert_eq!(code(&output), 0, "{text}");
+    assert!(text.contains("controls/r\\xE9sum\\xE9.yaml: error[non-utf8-path]: file name is not valid UTF-8; this record was not loaded"), "{text}");
+    assert_eq!(code(&output), 1, "{text}");
 }
 
 #[cfg(unix)]

@@ -265,3 +265,57 @@ fn file_sizes_are_exact() {
         stderr(&output)
     );
 }
+
+#[test]
+fn control_characters_never_reach_the_terminal() {
+    let repo = minimal_repo();
+    repo.write(
+        "process-areas/AM.yaml",
+        "id: AM\nowner: \"Bob\\e]0;pwned\\a\"\n",
+    );
+    repo.write(
+        "controls/CTL-1.yaml",
+        "id: CTL-1\ntitle: T\nowner: O\npractices: [\"AM\\e[31m:SG1.SP1\"]\n",
+    );
+    for args in [vec!["validate"], vec!["validate", "--format", "short"]] {
+        let text = stderr(&repo.rmm(&args));
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+        assert!(text.contains("\\u{1b}[31m"), "{text:?}");
+    }
+    repo.write("controls/CTL-1.yaml", "id: CTL-1\ntitle: T\nowner: O\n");
+    let table = support::stdout(&repo.rmm(&["assess"]));
+    assert!(
+        !table.contains('\u{1b}') && !table.contains('\u{7}'),
+        "{table:?}"
+    );
+    assert!(table.contains("Bob\\u{1b}]0;pwned\\u{7}"), "{table}");
+}
+
+#[test]
+fn a_record_that_fails_to_parse_is_reported_once() {
+    let repo = minimal_repo();
+    // The evidence file has a wrong type; answers citing EV-1 must not add "unknown evidence".
+    repo.write(
+        "evidence/EV-1.yaml",
+        "id: EV-1\ntitle: [not, text]\nfile: artifacts/review.md\ncollected: 2026-01-10\n",
+    );
+    let output = repo.rmm(&["validate", "--format", "short"]);
+    let text = stderr(&output);
+    assert_eq!(text.matches("error[").count(), 1, "{text}");
+    assert!(
+        text.contains("evidence/EV-1.yaml:2:8: error[wrong-type]"),
+        "{text}"
+    );
+
+    // A broken answer sheet: no "unanswered" list of the practices it answers.
+    let repo = minimal_repo();
+    let sheet =
+        std::fs::read_to_string(repo.join("assessments/2026-q1/AM.yaml")).unwrap_or_default();
+    repo.write(
+        "assessments/2026-q1/AM.yaml",
+        &sheet.replace("status: performed, evidence: [EV-1]}", "status: done}"),
+    );
+    let text = stderr(&repo.rmm(&["validate", "--format", "short"]));
+    assert!(text.contains("error[invalid-value]"), "{text}");
+    assert!(!text.contains("unanswered"), "{text}");
+}

@@ -203,7 +203,7 @@ impl Checker<'_> {
                         key.value, assessment.id
                     ),
                 )
-                .with_help("add the process area to the assessment's scope, or remove the answer"),
+                .with_help("add the process area to the assessment's scope; if its file says out-of-scope, remove the answer"),
             );
             return None;
         }
@@ -248,18 +248,22 @@ impl Checker<'_> {
         registry: &Registry,
         code: Code,
     ) -> Vec<usize> {
-        references
+        let resolved: Vec<usize> = references
             .unwrap_or_default()
             .iter()
             .filter_map(|reference| self.reference(file, reference, registry, code))
-            .collect()
+            .collect();
+        super::unique(resolved)
     }
 
     /// Unanswered practices and `performed` answers with no evidence, per process area.
     pub(super) fn unanswered(&mut self, repository: &Repository, assessment: &Assessment) {
         let framework = self.framework;
+        let folder = folder_of(&self.sources.get(assessment.span.file).path);
+        let sheets_broken = self.broken.sheet_folders.contains(&folder);
         for (area_index, area) in framework.process_areas.iter().enumerate() {
-            if !assessment.scope[area_index] {
+            // A broken answer sheet has its own finding; its answers are not "unanswered".
+            if !assessment.scope[area_index] || sheets_broken {
                 continue;
             }
             let missing: Vec<&str> = framework
@@ -309,7 +313,7 @@ impl Checker<'_> {
 }
 
 /// `assessments/2026-q3` from `assessments/2026-q3/AM.yaml`.
-fn folder_of(path: &str) -> String {
+pub(super) fn folder_of(path: &str) -> String {
     path.rsplit_once('/')
         .map_or(String::new(), |(folder, _)| folder.to_string())
 }

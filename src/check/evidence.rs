@@ -21,6 +21,7 @@ impl Checker<'_> {
         raws: Vec<(FileId, RawEvidence)>,
     ) -> (Vec<Evidence>, Registry) {
         let mut registry = Registry::new("evidence record");
+        self.declare_broken(&mut registry, crate::load::Kind::Evidence);
         let mut records = Vec::new();
         for (file, raw) in raws {
             if let Some(record) = self.evidence_record(file, raw, &mut registry) {
@@ -59,7 +60,21 @@ impl Checker<'_> {
         let collected_date = self.date(file, &collected)?;
         let (expires, expiry_span) =
             self.expiry(file, collected_date, raw.expires, raw.valid_for)?;
-        let sha256 = raw.sha256.and_then(|hash| self.sha256(file, hash));
+        let sha256 = match (&location, raw.sha256) {
+            (EvidenceLocation::Url(_), Some(hash)) => {
+                let span = self.span(file, &hash);
+                self.report(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        span,
+                        "sha256 applies to a file; rmm does not fetch URLs",
+                    )
+                    .with_help("remove sha256, or keep a copy of the evidence under `file:`"),
+                );
+                None
+            }
+            (_, hash) => hash.and_then(|hash| self.sha256(file, hash)),
+        };
         registry.accept(&id.value);
         Some((
             Evidence {
@@ -86,6 +101,20 @@ impl Checker<'_> {
         url: Option<Text>,
     ) -> Option<(EvidenceLocation, Span)> {
         match (path, url) {
+            (Some(path), None) if path.value.trim().is_empty() => {
+                let span = self.span(file, &path);
+                self.report(
+                    Diagnostic::new(
+                        Code::MissingField,
+                        span,
+                        "evidence record field `file` is empty",
+                    )
+                    .with_help(
+                        "give the path of the evidence file, relative to the repository root",
+                    ),
+                );
+                None
+            }
             (Some(path), None) => {
                 let span = self.span(file, &path);
                 match normalise(&path.value) {
@@ -328,7 +357,7 @@ fn state_finding(evidence: &Evidence, span: Span) -> Option<Diagnostic> {
             Diagnostic::new(
                 Code::EvidenceFileMissing,
                 span,
-                format!("evidence path \"{path}\" is a folder, not a file"),
+                format!("evidence path \"{path}\" is a folder or special file, not a regular file"),
             )
             .with_help("cite the file inside the folder that holds the evidence"),
         ),
@@ -358,7 +387,7 @@ fn file_state(root: &Path, evidence: &Evidence) -> FileState {
     if !target.starts_with(&canonical_root) {
         return FileState::Outside;
     }
-    if target.is_dir() {
+    if target.is_dir() || (target.exists() && !target.is_file()) {
         return FileState::Folder;
     }
     if !target.is_file() {

@@ -13,7 +13,7 @@ use crate::catalog::{self, Catalog, Framework};
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic};
 use crate::load::records::{RawControl, RawProcessArea, Scope, Text};
-use crate::load::{self, LoadLimits, Loaded, Record, WalkStats};
+use crate::load::{self, Kind, LoadLimits, Loaded, Record, WalkStats};
 use crate::model::{AreaSetup, Control, Repository};
 use crate::source::{FileId, SourceMap, Span};
 use crate::yaml::{Spanned, span_of};
@@ -64,6 +64,8 @@ fn check_loaded(
         stats,
     } = loaded;
     let record_count = stats.loaded;
+    let parsed: std::collections::HashSet<FileId> = records.iter().map(|r| r.file).collect();
+    let broken = Broken::find(&sources, &parsed);
     let mut by_kind = ByKind::default();
     for loaded in records {
         by_kind.push(loaded.file, loaded.record);
@@ -86,6 +88,7 @@ fn check_loaded(
         framework: &framework,
         diagnostics: &mut diagnostics,
         limit: &mut limit,
+        broken: &broken,
     };
     let areas = checker.process_areas(by_kind.process_areas, &settings);
     let (evidence, evidence_ids) = checker.evidence(root, by_kind.evidence);
@@ -115,6 +118,7 @@ fn check_loaded(
         framework: &framework,
         diagnostics: &mut diagnostics,
         limit: &mut limit,
+        broken: &broken,
     };
     checker.repository_wide(&repository, (record_count, headers), options);
 
@@ -209,6 +213,52 @@ struct Checker<'a> {
     framework: &'a Framework,
     diagnostics: &'a mut Vec<Diagnostic>,
     limit: &'a mut FindingLimit,
+    broken: &'a Broken,
+}
+
+/// What is known of record files that failed to parse, so that their failure is reported
+/// once: their ids still count as declared (references to them get no second finding), and an
+/// assessment with a broken answer sheet is not also called unanswered.
+#[derive(Default)]
+struct Broken {
+    ids: Vec<(Kind, String, Span)>,
+    sheet_folders: std::collections::HashSet<String>,
+}
+
+impl Broken {
+    fn find(sources: &SourceMap, parsed: &std::collections::HashSet<FileId>) -> Broken {
+        let mut broken = Broken::default();
+        for (index, file) in sources.files().enumerate() {
+            let id = FileId(u32::try_from(index).unwrap_or(u32::MAX));
+            let Some(kind) = Kind::of(&file.path).filter(|_| !parsed.contains(&id)) else {
+                continue;
+            };
+            if kind == Kind::AnswerSheet {
+                broken.sheet_folders.insert(answers::folder_of(&file.path));
+            } else if let Some((value, span)) = declared_id(file, id) {
+                broken.ids.push((kind, value, span));
+            }
+        }
+        broken
+    }
+
+    fn ids(&self, kind: Kind) -> impl Iterator<Item = &(Kind, String, Span)> {
+        self.ids.iter().filter(move |(k, _, _)| *k == kind)
+    }
+}
+
+/// The value of a top-level `id:` line, read without a parser from a file that failed to parse.
+fn declared_id(file: &crate::source::SourceFile, id: FileId) -> Option<(String, Span)> {
+    let span = top_level_key(file, id, "id")?;
+    let line = file.line_range(file.line_index(span.start as usize))?;
+    let value = file.text[line].split_once(':')?.1;
+    let value = value
+        .split(" #")
+        .next()
+        .unwrap_or(value)
+        .trim()
+        .trim_matches(['"', '\'']);
+    (!value.is_empty()).then(|| (value.to_string(), span))
 }
 
 /// Findings of one code in one file beyond this many are counted, not built: a file with
@@ -337,6 +387,13 @@ impl Checker<'_> {
         None
     }
 
+    /// Declares the ids of `kind`'s files that failed to parse, never to be accepted.
+    fn declare_broken(&mut self, registry: &mut Registry, kind: Kind) {
+        for (_, id, span) in self.broken.ids(kind) {
+            registry.declare(id, *span, self.sources, self.diagnostics);
+        }
+    }
+
     /// Resolves a reference to a record of `registry`, reporting an unknown id as `code`.
     fn reference(
         &mut self,
@@ -412,6 +469,11 @@ impl Checker<'_> {
             })
             .collect();
         let mut registry = Registry::new("process area");
+        for (_, id, span) in self.broken.ids(Kind::ProcessArea) {
+            if let Some(area) = framework.area(id) {
+                areas[area].declared = Some(*span);
+            }
+        }
         for (file, raw) in raws {
             self.process_area(file, raw, settings, &mut registry, &mut areas);
         }
@@ -523,6 +585,7 @@ impl Checker<'_> {
         evidence_ids: &Registry,
     ) -> (Vec<Control>, Registry) {
         let mut registry = Registry::new("control");
+        self.declare_broken(&mut registry, Kind::Control);
         let mut controls = Vec::new();
         for (file, raw) in raws {
             let Some(id) = self.required(file, raw.id, "id", "control") else {
@@ -535,13 +598,14 @@ impl Checker<'_> {
             registry.accept(&id.value);
             let title = self.required(file, raw.title, "title", "control");
             let owner = self.required(file, raw.owner, "owner", "control");
-            let practices = raw
+            let practices: Vec<usize> = raw
                 .practices
                 .unwrap_or_default()
                 .iter()
                 .filter_map(|reference| self.practice(file, reference))
                 .collect();
-            let evidence = raw
+            let practices = unique(practices);
+            let evidence: Vec<usize> = raw
                 .evidence
                 .unwrap_or_default()
                 .iter()
@@ -549,6 +613,7 @@ impl Checker<'_> {
                     self.reference(file, reference, evidence_ids, Code::UnknownEvidence)
                 })
                 .collect();
+            let evidence = unique(evidence);
             controls.push(Control {
                 id: id.value,
                 title: title.map(|t| t.value).unwrap_or_default(),
@@ -610,6 +675,15 @@ fn top_level_key(source: &crate::source::SourceFile, file: FileId, field: &str) 
         offset += line.len();
     }
     None
+}
+
+/// Indexes in first-seen order without repeats: `[CTL-1, CTL-1]` cites one control.
+fn unique(indexes: impl IntoIterator<Item = usize>) -> Vec<usize> {
+    let mut seen = std::collections::HashSet::new();
+    indexes
+        .into_iter()
+        .filter(|index| seen.insert(*index))
+        .collect()
 }
 
 /// `AM:SG1` from `AM:SG1.SP1`.

@@ -325,6 +325,7 @@ pub fn report(args: &ReportArgs, color: ColorChoice) -> anyhow::Result<u8> {
         let text = render_format(&context, *format, args, table)?;
         return match &args.out {
             Some(path) => {
+                refuse_record_folder(&checked, path)?;
                 rmm::report::write::write_all(&[(path.clone(), text)], &input_files(&checked))?;
                 Ok(EXIT_SUCCESS)
             }
@@ -393,20 +394,59 @@ fn render_format(
 
 /// The report date, only when SOURCE_DATE_EPOCH asks for one (reproducible builds' convention).
 fn generated_date() -> anyhow::Result<Option<String>> {
-    let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") else {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").unwrap_or_default();
+    if epoch.trim().is_empty() {
         return Ok(None);
+    }
+    let out_of_range = || {
+        anyhow::anyhow!(
+            "SOURCE_DATE_EPOCH=\"{epoch}\" must be whole seconds since 1970-01-01, up to the year 9999"
+        )
     };
-    let seconds: i64 = epoch
-        .trim()
-        .parse()
-        .map_err(|_| anyhow::anyhow!("SOURCE_DATE_EPOCH=\"{epoch}\" is not a number of seconds"))?;
+    let seconds: i64 = epoch.trim().parse().map_err(|_| out_of_range())?;
+    if !(0..=253_402_300_799).contains(&seconds) {
+        return Err(out_of_range());
+    }
     let days = jiff::Span::new()
-        .try_days(seconds.div_euclid(86_400))
-        .map_err(|error| anyhow::anyhow!("SOURCE_DATE_EPOCH={epoch}: {error}"))?;
+        .try_days(seconds / 86_400)
+        .map_err(|_| out_of_range())?;
     let date = jiff::civil::date(1970, 1, 1)
         .checked_add(days)
-        .map_err(|error| anyhow::anyhow!("SOURCE_DATE_EPOCH={epoch}: {error}"))?;
+        .map_err(|_| out_of_range())?;
     Ok(Some(date.to_string()))
+}
+
+/// Refuses a report that would land as a record: a `.yaml` file in one of the repository's
+/// record folders would be read back as data on the next run.
+fn refuse_record_folder(checked: &Checked, path: &std::path::Path) -> anyhow::Result<()> {
+    let lower = path.to_string_lossy().to_ascii_lowercase();
+    if !(lower.ends_with(".yaml") || lower.ends_with(".yml")) {
+        return Ok(());
+    }
+    let root = checked.repository.root.canonicalize().unwrap_or_default();
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let Ok(parent) = parent.canonicalize() else {
+        return Ok(());
+    };
+    let inside = parent
+        .strip_prefix(&root)
+        .ok()
+        .and_then(|rest| rest.components().next());
+    let in_record_folder = inside.is_some_and(|first| {
+        rmm::load::kinds::KINDS
+            .iter()
+            .any(|(folder, _)| first.as_os_str() == *folder)
+    });
+    if in_record_folder {
+        anyhow::bail!(
+            "refusing to write {}: a YAML file there would be read as a record on the next run",
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 /// Every file rmm read, so that no report is written over one of them.

@@ -109,7 +109,8 @@ fn walk_folder(root: &Path, start: &Path, walked: &mut Walked) {
 }
 
 fn add_file(relative: String, walked: &mut Walked) {
-    let is_yaml = relative.ends_with(".yaml") || relative.ends_with(".yml");
+    let lower = relative.to_ascii_lowercase();
+    let is_yaml = lower.ends_with(".yaml") || lower.ends_with(".yml");
     match Kind::of(&relative) {
         Some(kind) if is_yaml => walked.files.push(Found { relative, kind }),
         _ => walked.stats.skipped_not_yaml += 1,
@@ -122,14 +123,23 @@ fn relative_path(root: &Path, path: &Path, walked: &mut Walked) -> Option<String
     match relative.to_str() {
         Some(text) => Some(text.replace('\\', "/")),
         None => {
-            walked.diagnostics.push(
-                Diagnostic::at_path(
-                    Code::NonUtf8Path,
-                    escape_path(relative),
-                    "file name is not valid UTF-8; skipped",
-                )
-                .with_help("rename the file with UTF-8 characters"),
-            );
+            let bytes = relative.as_os_str().as_encoded_bytes().to_ascii_lowercase();
+            let is_yaml = bytes.ends_with(b".yaml") || bytes.ends_with(b".yml");
+            let mut diagnostic = Diagnostic::at_path(
+                Code::NonUtf8Path,
+                escape_path(relative),
+                if is_yaml {
+                    "file name is not valid UTF-8; this record was not loaded"
+                } else {
+                    "file name is not valid UTF-8; skipped"
+                },
+            )
+            .with_help("rename the file with UTF-8 characters");
+            if is_yaml {
+                // Data that is not loaded must not pass silently.
+                diagnostic.severity = crate::diag::Severity::Error;
+            }
+            walked.diagnostics.push(diagnostic);
             None
         }
     }
@@ -146,6 +156,11 @@ fn walk_error(root: &Path, error: &walkdir::Error) -> Diagnostic {
     let relative = escape_path(path.strip_prefix(root).unwrap_or(&path));
     if let Some(ancestor) = error.loop_ancestor() {
         let ancestor = escape_path(ancestor.strip_prefix(root).unwrap_or(ancestor));
+        let ancestor = if ancestor.is_empty() {
+            ".".to_string()
+        } else {
+            ancestor
+        };
         return Diagnostic::at_path(
             Code::SymlinkLoop,
             relative,

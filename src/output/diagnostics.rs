@@ -69,7 +69,7 @@ fn to_rendered(diagnostic: &Diagnostic) -> Rendered<crate::source::FileId> {
     let mut notes: Vec<String> = diagnostic
         .help
         .iter()
-        .map(|help| format!("help: {help}"))
+        .map(|help| format!("help: {}", crate::source::terminal_safe(help)))
         .collect();
     if diagnostic.span.is_none()
         && let Some(path) = &diagnostic.path
@@ -78,7 +78,7 @@ fn to_rendered(diagnostic: &Diagnostic) -> Rendered<crate::source::FileId> {
     }
     Rendered::new(severity)
         .with_code(diagnostic.code.name())
-        .with_message(diagnostic.message.clone())
+        .with_message(crate::source::terminal_safe(&diagnostic.message))
         .with_labels(labels)
         .with_notes(notes)
 }
@@ -100,13 +100,13 @@ pub fn write_short(
         writeln!(
             out,
             "{}: {}[{}]: {}",
-            location(sources, diagnostic),
+            crate::source::terminal_safe(&location(sources, diagnostic)),
             diagnostic.severity.as_str(),
             diagnostic.code.name(),
-            diagnostic.message
+            crate::source::terminal_safe(&diagnostic.message)
         )?;
         for help in &diagnostic.help {
-            writeln!(out, "  help: {help}")?;
+            writeln!(out, "  help: {}", crate::source::terminal_safe(help))?;
         }
     }
     Ok(())

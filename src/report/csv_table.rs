@@ -111,8 +111,14 @@ fn number(value: Option<usize>) -> String {
     value.map_or_else(String::new, |n| n.to_string())
 }
 
-/// Text from the repository, with a leading `'` when it would start a formula.
+/// Text from the repository, with a leading `'` when it would start a formula, and control
+/// characters other than tab and line breaks (NUL, escape) dropped.
 pub fn text(value: &str) -> String {
+    let value: String = value
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let value = value.as_str();
     let starts_formula = value
         .chars()
         .next()
@@ -137,5 +143,6 @@ mod tests {
         assert_eq!(text("\tx"), "'\tx");
         assert_eq!(text("\rx"), "'\rx");
         assert_eq!(text("Sécurité"), "Sécurité");
+        assert_eq!(text("a\u{0}b\u{1b}c"), "abc");
     }
 }

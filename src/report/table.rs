@@ -5,6 +5,7 @@ use comfy_table::{CellAlignment, ContentArrangement, Table};
 
 use super::context::{AreaRow, Report, percent_text};
 
+/// The table and summary lines; repository text is made terminal-safe.
 pub fn render(context: &Report) -> String {
     let mut out = String::new();
     out.push_str(&format!(
@@ -20,7 +21,7 @@ pub fn render(context: &Report) -> String {
     out.push_str(&category_lines(context));
     out.push('\n');
     out.push_str(&gap_lines(context));
-    out
+    crate::source::terminal_safe(&out).into_owned()
 }
 
 fn areas_table(context: &Report) -> Table {
@@ -38,7 +39,12 @@ fn areas_table(context: &Report) -> Table {
             "Performed",
         ]);
     for row in &context.process_areas {
-        table.add_row(area_cells(row));
+        let cells = area_cells(row);
+        table.add_row(
+            cells
+                .iter()
+                .map(|cell| crate::source::terminal_safe(cell).into_owned()),
+        );
     }
     for column in 3..7 {
         if let Some(column) = table.column_mut(column) {

@@ -129,16 +129,24 @@ fn template_error(name: &str, error: &minijinja::Error) -> anyhow::Error {
     anyhow::anyhow!(message)
 }
 
-/// Text made safe for a Markdown table cell: `|` escaped, newlines folded, and `<` `>` as
-/// entities so that no raw HTML reaches a renderer.
+/// Text made safe for a Markdown table cell: `|` escaped, newlines folded, `<` `>` as entities
+/// so no raw HTML reaches a renderer, `[` `]` escaped so no link or image is formed (no
+/// tracking pixel in a pull-request comment), `@` as an entity so nobody is mentioned, and
+/// other control characters dropped.
 fn markdown_cell(value: String) -> String {
     value
         .replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
+        .replace('@', "&#64;")
         .replace("\r\n", " ")
         .replace(['\n', '\r'], " ")
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\t')
+        .collect()
 }
 
 fn percent(value: Option<f64>) -> String {
@@ -153,6 +161,10 @@ mod tests {
     fn cells_escape_pipes_and_fold_newlines() {
         assert_eq!(markdown_cell("a|b\nc\r\nd".into()), "a\\|b c d");
         assert_eq!(markdown_cell("<script>".into()), "&lt;script&gt;");
+        assert_eq!(
+            markdown_cell("![x](https://t.example/p.gif) @everyone\u{0}".into()),
+            "!\\[x\\](https://t.example/p.gif) &#64;everyone"
+        );
     }
 
     #[test]
