@@ -319,3 +319,16 @@ fn a_record_that_fails_to_parse_is_reported_once() {
     assert!(text.contains("error[invalid-value]"), "{text}");
     assert!(!text.contains("unanswered"), "{text}");
 }
+
+#[test]
+fn a_yaml_report_is_never_written_into_a_record_folder() {
+    let repo = minimal_repo();
+    let output = repo.rmm(&["report", "--format", "json", "--out", "evidence/new.yaml"]);
+    assert!(
+        stderr(&output).contains("would be read as a record on the next run"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(code(&output), 2);
+    assert!(!repo.join("evidence/new.yaml").exists());
+}

@@ -325,8 +325,12 @@ pub fn report(args: &ReportArgs, color: ColorChoice) -> anyhow::Result<u8> {
         let text = render_format(&context, *format, args, table)?;
         return match &args.out {
             Some(path) => {
-                refuse_record_folder(&checked, path)?;
-                rmm::report::write::write_all(&[(path.clone(), text)], &input_files(&checked))?;
+                let inputs = input_files(&checked);
+                let is_input = path.canonicalize().is_ok_and(|p| inputs.contains(&p));
+                if !is_input {
+                    refuse_record_folder(&checked, path)?;
+                }
+                rmm::report::write::write_all(&[(path.clone(), text)], &inputs)?;
                 Ok(EXIT_SUCCESS)
             }
             None => write_stdout(&text).map(|()| EXIT_SUCCESS),
