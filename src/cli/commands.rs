@@ -100,11 +100,13 @@ pub fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<u8> {
     let checked = load(&args.data, false)?;
     let mut gate_settings = checked.settings.gate.clone();
     apply_gate_flags(args, &checked, &mut gate_settings)?;
-    let checked = if gate_settings.warnings_as_errors {
-        load(&args.data, true)?
-    } else {
-        checked
-    };
+    let mut checked = checked;
+    if gate_settings.warnings_as_errors {
+        // The same rule as the severity policy's, applied without loading twice.
+        for diagnostic in &mut checked.diagnostics {
+            diagnostic.severity = rmm::diag::Severity::Error;
+        }
+    }
     let tally = Tally::of(&checked.diagnostics);
 
     let gate = if tally.errors > 0 {
