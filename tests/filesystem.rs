@@ -228,3 +228,53 @@ fn tree_digest(root: &std::path::Path) -> Vec<(String, Vec<u8>, Option<std::time
     entries.sort();
     entries
 }
+
+/// Runs rmm as an unprivileged user when the tests run as root (root reads every file), so
+/// that permissions apply; `None` when that is not possible here.
+#[cfg(unix)]
+fn rmm_unprivileged(dir: &std::path::Path, args: &[&str]) -> Option<std::process::Output> {
+    let is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let mut command = if is_root {
+        let mut command = std::process::Command::new("setpriv");
+        command.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]);
+        command.arg(env!("CARGO_BIN_EXE_rmm"));
+        command
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_rmm"))
+    };
+    command.args(args).current_dir(dir).env("NO_COLOR", "1").output().ok()
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_files_and_folders_are_findings_not_crashes() {
+    use std::os::unix::fs::PermissionsExt;
+    let repo = minimal_repo();
+    let open = |path: &std::path::Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap_or_default();
+    };
+    // Everything readable by others, then one file and one folder that are not.
+    for entry in walkdir::WalkDir::new(repo.path()).into_iter().filter_map(Result::ok) {
+        open(entry.path(), if entry.file_type().is_dir() { 0o755 } else { 0o644 });
+    }
+    repo.write("controls/CTL-1.yaml", "id: CTL-1\ntitle: T\nowner: O\n");
+    open(&repo.join("controls/CTL-1.yaml"), 0o000);
+    repo.write("controls/locked/CTL-2.yaml", "id: CTL-2\ntitle: T\nowner: O\n");
+    open(&repo.join("controls/locked"), 0o000);
+    let Some(output) = rmm_unprivileged(repo.path(), &["validate", "--format", "short"]) else {
+        eprintln!("skipped: cannot run as an unprivileged user here");
+        return;
+    };
+    let text = String::from_utf8_lossy(&output.stderr);
+    if text.contains("Operation not permitted") {
+        eprintln!("skipped: setpriv is not permitted here");
+        return;
+    }
+    assert!(text.contains("controls/CTL-1.yaml: error[unreadable-file]: could not read the file"), "{text}");
+    assert!(text.contains("controls/locked: error[unreadable-file]: could not read"), "{text}");
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    open(&repo.join("controls/locked"), 0o755);
+}
