@@ -29,6 +29,9 @@ pub struct Config {
     pub severity: BTreeMap<String, String>,
     #[serde(default)]
     pub limits: Limits,
+    /// The file's text, to point at a value that is checked after parsing.
+    #[serde(skip)]
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -145,7 +148,8 @@ impl Config {
     }
 
     pub fn parse(text: &str) -> anyhow::Result<Config> {
-        let config: Config = toml::from_str(text).map_err(|error| explain(text, &error))?;
+        let mut config: Config = toml::from_str(text).map_err(|error| explain(text, &error))?;
+        config.source = text.to_string();
         config.severity_policy()?;
         Ok(config)
     }
@@ -171,6 +175,31 @@ impl Config {
             policy.set(code, level);
         }
         Ok(policy)
+    }
+}
+
+impl Config {
+    /// Prefixes a "rmm.toml: ..." message about a quoted value with the line and column where
+    /// that value is written.
+    pub fn locate(&self, error: anyhow::Error) -> anyhow::Error {
+        let message = error.to_string();
+        let Some(rest) = message.strip_prefix(&format!("{FILE_NAME}: ")) else {
+            return error;
+        };
+        let quoted = rest.split('"').nth(1).filter(|value| !value.is_empty());
+        let found = quoted.and_then(|value| {
+            self.source.lines().enumerate().find_map(|(index, line)| {
+                let column = line.find(&format!("\"{value}\"")).or_else(|| {
+                    let indent = line.len() - line.trim_start().len();
+                    line.trim_start().starts_with(value).then_some(indent)
+                })?;
+                Some((index + 1, line[..column].chars().count() + 1))
+            })
+        });
+        match found {
+            Some((line, column)) => anyhow::anyhow!("{FILE_NAME}:{line}:{column}: {rest}"),
+            None => error,
+        }
     }
 }
 

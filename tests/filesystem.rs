@@ -245,7 +245,12 @@ fn rmm_unprivileged(dir: &std::path::Path, args: &[&str]) -> Option<std::process
     } else {
         std::process::Command::new(env!("CARGO_BIN_EXE_rmm"))
     };
-    command.args(args).current_dir(dir).env("NO_COLOR", "1").output().ok()
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .ok()
 }
 
 #[cfg(unix)]
@@ -257,12 +262,25 @@ fn unreadable_files_and_folders_are_findings_not_crashes() {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap_or_default();
     };
     // Everything readable by others, then one file and one folder that are not.
-    for entry in walkdir::WalkDir::new(repo.path()).into_iter().filter_map(Result::ok) {
-        open(entry.path(), if entry.file_type().is_dir() { 0o755 } else { 0o644 });
+    for entry in walkdir::WalkDir::new(repo.path())
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        open(
+            entry.path(),
+            if entry.file_type().is_dir() {
+                0o755
+            } else {
+                0o644
+            },
+        );
     }
     repo.write("controls/CTL-1.yaml", "id: CTL-1\ntitle: T\nowner: O\n");
     open(&repo.join("controls/CTL-1.yaml"), 0o000);
-    repo.write("controls/locked/CTL-2.yaml", "id: CTL-2\ntitle: T\nowner: O\n");
+    repo.write(
+        "controls/locked/CTL-2.yaml",
+        "id: CTL-2\ntitle: T\nowner: O\n",
+    );
     open(&repo.join("controls/locked"), 0o000);
     let Some(output) = rmm_unprivileged(repo.path(), &["validate", "--format", "short"]) else {
         eprintln!("skipped: cannot run as an unprivileged user here");
@@ -273,8 +291,14 @@ fn unreadable_files_and_folders_are_findings_not_crashes() {
         eprintln!("skipped: setpriv is not permitted here");
         return;
     }
-    assert!(text.contains("controls/CTL-1.yaml: error[unreadable-file]: could not read the file"), "{text}");
-    assert!(text.contains("controls/locked: error[unreadable-file]: could not read"), "{text}");
+    assert!(
+        text.contains("controls/CTL-1.yaml: error[unreadable-file]: could not read the file"),
+        "{text}"
+    );
+    assert!(
+        text.contains("controls/locked: error[unreadable-file]: could not read"),
+        "{text}"
+    );
     assert_eq!(output.status.code(), Some(1), "{text}");
     open(&repo.join("controls/locked"), 0o755);
 }

@@ -75,7 +75,7 @@ fn check_loaded(
     framework_files.append(&mut by_kind.frameworks);
     let catalog = Catalog::build(framework_files, &sources, &mut diagnostics);
     let framework = choose_framework(&catalog, &config, &diagnostics, &sources)?;
-    let settings = Settings::resolve(&config, &framework)?;
+    let settings = Settings::resolve(&config, &framework).map_err(|error| config.locate(error))?;
     let mut policy = config.severity_policy()?;
     for (code, level) in &options.severity {
         policy.set(*code, *level);
