@@ -163,6 +163,14 @@ fn to_diagnostic(error: &YamlError, file: &SourceFile, id: FileId) -> Diagnostic
             format!("wrong type: expected {}", kind_in_words(expected)),
         )
         .with_help(shape_hint(file, span, expected)),
+        YamlError::TaggedScalarCannotDeserializeIntoString { .. } => Diagnostic::new(
+            Code::WrongType,
+            span,
+            "a tagged value (such as !!timestamp) where text belongs",
+        )
+        .with_help(
+            "remove the tag: rmm reads dates and ids as plain text, e.g. collected: 2024-06-01",
+        ),
         YamlError::NullIntoString { .. } => {
             Diagnostic::new(Code::WrongType, span, "expected text, found an empty value")
                 .with_help("write a value, or delete the key")

@@ -332,3 +332,17 @@ fn a_yaml_report_is_never_written_into_a_record_folder() {
     assert_eq!(code(&output), 2);
     assert!(!repo.join("evidence/new.yaml").exists());
 }
+
+#[test]
+fn a_yaml_tag_on_a_date_is_explained() {
+    let repo = minimal_repo();
+    repo.write(
+        "evidence/EV-1.yaml",
+        "id: EV-1\ntitle: Access review\nfile: artifacts/review.md\ncollected: !!timestamp 2026-01-10\n",
+    );
+    let text = stderr(&repo.rmm(&["validate", "--format", "short"]));
+    assert!(
+        text.contains("error[wrong-type]: a tagged value (such as !!timestamp) where text belongs"),
+        "{text}"
+    );
+}

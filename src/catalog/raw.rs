@@ -168,9 +168,21 @@ fn assign_levels(
 ) -> Vec<usize> {
     let mut goal_level = vec![usize::MAX; generic_goals.len()];
     for (rank, level) in levels.into_iter().enumerate() {
+        if framework.levels.iter().any(|known| known.id == level.id) {
+            builder.report(
+                Code::InvalidFramework,
+                Span::file_start(builder.file),
+                format!("level {} is defined twice", level.id),
+            );
+        }
         let goals = level.goals.unwrap_or_default();
         for goal in &goals {
             match generic_goals.iter().position(|g| g.id.value == goal.value) {
+                Some(index) if goal_level[index] != usize::MAX => builder.report(
+                    Code::InvalidFramework,
+                    builder.span(goal),
+                    format!("generic goal \"{}\" belongs to two levels", goal.value),
+                ),
                 Some(index) => goal_level[index] = rank,
                 None => builder.report(
                     Code::InvalidFramework,

@@ -156,3 +156,24 @@ fn overlays_add_text_and_report_unknown_ids() {
     let span = diagnostics[0].span.unwrap_or(Span::file_start(FileId(0)));
     assert_eq!(sources.location(span), "frameworks/overlay.yaml:5:3");
 }
+
+#[test]
+fn a_framework_with_a_level_defined_twice_or_a_goal_in_two_levels_is_refused() {
+    let text = "id: x\nname: X\ncategories: [{id: c, name: C}]\nlevels:\n  - {id: L0, name: None, goals: []}\n  - {id: L1, name: One, goals: [G1]}\n  - {id: L1, name: Again, goals: [G1]}\ngeneric_goals:\n  - id: G1\n    title: G\n    practices: [{id: P1, title: P}]\nprocess_areas: []\n";
+    let mut sources = SourceMap::default();
+    let id = sources.add(SourceFile::new("frameworks/x.yaml".into(), text.into()));
+    let raw = crate::yaml::parse::<RawFrameworkFile>(sources.get(id), id)
+        .unwrap_or_else(|d| panic!("{d:?}"));
+    let mut diagnostics = Vec::new();
+    let catalog = Catalog::build(vec![(id, raw)], &sources, &mut diagnostics);
+    assert!(catalog.get("x").is_none());
+    let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert!(
+        messages.contains(&"level L1 is defined twice"),
+        "{messages:?}"
+    );
+    assert!(
+        messages.contains(&"generic goal \"G1\" belongs to two levels"),
+        "{messages:?}"
+    );
+}
