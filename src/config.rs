@@ -142,14 +142,27 @@ impl Config {
                     .display()
             );
         }
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("could not read {}", path.display()))?;
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("could not read {}", path.display()))?;
+        let text = String::from_utf8(bytes).map_err(|error| {
+            let valid = error.utf8_error().valid_up_to();
+            let before = String::from_utf8_lossy(&error.as_bytes()[..valid]).into_owned();
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            anyhow::anyhow!("{FILE_NAME}:{line}:{column}: not valid UTF-8; save the file as UTF-8")
+        })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
         Config::parse(&text)
     }
 
     pub fn parse(text: &str) -> anyhow::Result<Config> {
         let mut config: Config = toml::from_str(text).map_err(|error| explain(text, &error))?;
         config.source = text.to_string();
+        if config.organization.name.trim().is_empty() {
+            bail!(
+                "{FILE_NAME}: [organization] name is empty; reports carry the organization's name"
+            );
+        }
         config.severity_policy()?;
         Ok(config)
     }

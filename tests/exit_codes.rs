@@ -180,3 +180,25 @@ fn warnings_as_errors_fail_the_gate() {
     );
     assert_eq!(code(&output), 1);
 }
+
+#[test]
+fn an_empty_organization_or_a_non_utf8_config_exits_2_with_a_place() {
+    let repo = minimal_repo();
+    repo.write("rmm.toml", "[organization]\nname = \"\"\n");
+    let output = repo.rmm(&["validate"]);
+    assert!(
+        stderr(&output).contains("[organization] name is empty"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(code(&output), 2);
+
+    repo.write_bytes("rmm.toml", b"[organization]\nname = \"Caf\xe9\"\n");
+    let output = repo.rmm(&["validate"]);
+    assert!(
+        stderr(&output).starts_with("rmm: error: rmm.toml:2:13: not valid UTF-8"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(code(&output), 2);
+}
