@@ -196,7 +196,7 @@ fn an_empty_organization_or_a_non_utf8_config_exits_2_with_a_place() {
     repo.write_bytes("rmm.toml", b"[organization]\nname = \"Caf\xe9\"\n");
     let output = repo.rmm(&["validate"]);
     assert!(
-        stderr(&output).starts_with("rmm: error: rmm.toml:2:13: not valid UTF-8"),
+        stderr(&output).starts_with("rmm: error: rmm.toml:2:12: not valid UTF-8"),
         "{}",
         stderr(&output)
     );
