@@ -53,3 +53,29 @@ fn headings_are_found_only_in_the_exact_form() {
     let text = "## `a-code`\n## Severities\n### `not-a-section`\n## `b-code` \ntext `c`\n";
     assert_eq!(code_headings(text), ["a-code", "b-code"]);
 }
+
+#[test]
+fn each_code_example_is_what_its_fixture_prints() {
+    // The first line a code's CLI fixture prints for that code appears verbatim in the docs,
+    // so the examples there cannot drift from the tool.
+    let text = diagnostics_doc();
+    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cmd");
+    let mut stale = Vec::new();
+    for code in Code::ALL {
+        let path = format!("{folder}/{}.stderr", code.name());
+        let Ok(fixture) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let marker = format!("[{}]", code.name());
+        let Some(line) = fixture.lines().find(|line| line.contains(&marker)) else {
+            continue;
+        };
+        if !text.contains(line) {
+            stale.push(line.to_string());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "docs/diagnostics.md lacks these fixture lines: {stale:#?}"
+    );
+}
