@@ -199,9 +199,10 @@ pub struct ReportArgs {
     #[arg(long)]
     pub summary: bool,
 
-    /// CSV written to standard output or --out: one row per practice, or per process area.
-    #[arg(long, value_enum, default_value_t = CsvTableArg::Practices)]
-    pub csv_table: CsvTableArg,
+    /// CSV written to standard output or --out: one row per practice (the default), or per
+    /// process area.
+    #[arg(long, value_enum)]
+    pub csv_table: Option<CsvTableArg>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

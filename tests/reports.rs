@@ -388,3 +388,22 @@ fn collect_keys(value: &serde_json::Value, keys: &mut std::collections::BTreeSet
         _ => {}
     }
 }
+
+#[test]
+fn options_that_do_not_apply_to_the_format_are_refused() {
+    let repo = minimal_repo();
+    let output = repo.rmm(&["report", "--format", "html", "--summary"]);
+    assert!(
+        stderr(&output).contains("--summary applies to --format md only"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(code(&output), 2);
+    let output = repo.rmm(&["report", "--format", "json", "--csv-table", "areas"]);
+    assert_eq!(code(&output), 2);
+    // A repeated format is written once.
+    assert_eq!(
+        code(&repo.rmm(&["report", "--format", "md,html,md", "--out-dir", "out"])),
+        0
+    );
+}

@@ -317,13 +317,23 @@ pub fn report(args: &ReportArgs, color: ColorChoice) -> anyhow::Result<u8> {
     };
     let context = rmm::report::build(&checked, &scorecard, &dates);
     let mut formats = args.format.clone();
+    formats.sort_by_key(|format| *format as u8);
     formats.dedup();
+    if args.summary && !formats.contains(&ReportFormat::Md) {
+        anyhow::bail!("--summary applies to --format md only");
+    }
+    if args.csv_table.is_some() && (!formats.contains(&ReportFormat::Csv) || args.out_dir.is_some())
+    {
+        anyhow::bail!(
+            "--csv-table applies to --format csv written to standard output or --out; --out-dir writes both tables"
+        );
+    }
 
     let Some(out_dir) = &args.out_dir else {
         let [format] = formats.as_slice() else {
             anyhow::bail!("several formats need --out-dir DIR");
         };
-        let table = csv_table(args.csv_table);
+        let table = csv_table(args.csv_table.unwrap_or(CsvTableArg::Practices));
         let text = render_format(&context, *format, args, table)?;
         return match &args.out {
             Some(path) => {
