@@ -346,3 +346,69 @@ fn a_yaml_tag_on_a_date_is_explained() {
         "{text}"
     );
 }
+
+#[test]
+fn areas_an_assessment_does_not_score_have_no_numbers_in_json() {
+    let repo = minimal_repo();
+    repo.write(
+        "process-areas/EC.yaml",
+        "id: EC\nowner: F\nscope: out-of-scope\nscope_reason: Leased office.\n",
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&support::stdout(&repo.rmm(&["report", "--format", "json"])))
+            .unwrap_or_default();
+    for id in ["EC", "ADM"] {
+        let area = json["process_areas"]
+            .as_array()
+            .and_then(|areas| areas.iter().find(|a| a["id"] == id))
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            area["counts"].is_null() && area["applicable"].is_null(),
+            "{id}: {area}"
+        );
+        assert!(area["performed_percent"].is_null(), "{id}: {area}");
+        assert_eq!(area["goals"].as_array().map(Vec::len), Some(0), "{id}");
+    }
+}
+
+#[test]
+fn an_answer_in_an_area_the_organization_does_not_run_says_so() {
+    let repo = minimal_repo();
+    repo.write(
+        "process-areas/EC.yaml",
+        "id: EC\nowner: F\nscope: out-of-scope\nscope_reason: Leased.\n",
+    );
+    repo.write(
+        "assessments/2026-q1/assessment.yaml",
+        "id: 2026-q1\ndate: 2026-03-01\nassessors: [A. Assessor]\nscope: [AM, EC]\n",
+    );
+    repo.write(
+        "assessments/2026-q1/EC.yaml",
+        "answers:\n  EC:SG1.SP1: {status: performed, evidence: [EV-1]}\n",
+    );
+    let text = stderr(&repo.rmm(&["validate", "--format", "short"]));
+    assert!(
+        text.contains(
+            "EC:SG1.SP1 answers process area EC, which the organization declares out of scope"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn json_findings_leave_standard_error_empty() {
+    let repo = minimal_repo();
+    repo.write(
+        "assessments/2026-q1/extra.yaml",
+        "answers:\n  AM:GG1.GP1: {status: performed}\n",
+    );
+    for command in ["validate", "check"] {
+        let output = repo.rmm(&[command, "--format", "json"]);
+        assert_eq!(stderr(&output), "", "{command}");
+        assert!(
+            serde_json::from_slice::<serde_json::Value>(&output.stdout).is_ok(),
+            "{command}"
+        );
+    }
+}

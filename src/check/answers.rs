@@ -62,7 +62,13 @@ impl Checker<'_> {
                 continue;
             };
             let assessment = &mut assessments[index];
-            self.sheet(file, sheet, assessment, &mut first_answers[index], refs);
+            self.sheet(
+                file,
+                sheet,
+                assessment,
+                &mut first_answers[index],
+                (refs, areas),
+            );
         }
         assessments.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
         assessments
@@ -134,7 +140,7 @@ impl Checker<'_> {
         sheet: RawAnswerSheet,
         assessment: &mut Assessment,
         first_answers: &mut HashMap<usize, Span>,
-        refs: &References,
+        (refs, areas): (&References, &[AreaSetup]),
     ) {
         for (key, raw) in sheet.answers.unwrap_or_default().0 {
             let span = self.span(file, &key);
@@ -160,7 +166,9 @@ impl Checker<'_> {
                 continue;
             }
             first_answers.insert(practice, span);
-            if let Some(answer) = self.answer(file, &key, raw, span, practice, assessment, refs) {
+            if let Some(answer) =
+                self.answer(file, &key, raw, (span, practice), assessment, (refs, areas))
+            {
                 assessment.answers[practice] = Some(answer);
             }
         }
@@ -172,10 +180,9 @@ impl Checker<'_> {
         file: FileId,
         key: &Text,
         raw: RawAnswer,
-        span: Span,
-        practice: usize,
+        (span, practice): (Span, usize),
         assessment: &Assessment,
-        refs: &References,
+        (refs, areas): (&References, &[AreaSetup]),
     ) -> Option<Answer> {
         let framework = self.framework;
         let details = &framework.practices[practice];
@@ -194,7 +201,8 @@ impl Checker<'_> {
             return None;
         }
         if !assessment.scope[details.area] {
-            self.report(
+            let area = &framework.process_areas[details.area].id;
+            let diagnostic = if areas[details.area].in_scope {
                 Diagnostic::new(
                     Code::AnswerOutOfScope,
                     span,
@@ -203,8 +211,19 @@ impl Checker<'_> {
                         key.value, assessment.id
                     ),
                 )
-                .with_help("add the process area to the assessment's scope; if its file says out-of-scope, remove the answer"),
-            );
+                .with_help("add the process area to the assessment's scope, or remove the answer")
+            } else {
+                Diagnostic::new(
+                    Code::AnswerOutOfScope,
+                    span,
+                    format!(
+                        "{} answers process area {area}, which the organization declares out of scope; the answer is not scored",
+                        key.value
+                    ),
+                )
+                .with_help(format!("remove the answer, or change `scope` in the file of process area {area}"))
+            };
+            self.report(diagnostic);
             return None;
         }
         let Some(status) = raw.status else {

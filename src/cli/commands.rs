@@ -270,7 +270,6 @@ fn report_findings(
             let mut text = serde_json::to_string_pretty(&report)?;
             text.push('\n');
             write_stdout(&text)?;
-            eprintln!("{}", findings::summary_line(&checked.stats, tally));
         }
     }
     Ok(())

@@ -106,9 +106,11 @@ pub struct AreaRow {
     pub level: Option<LevelRef>,
     pub target: Option<LevelRef>,
     pub gap: Option<usize>,
-    pub counts: Counts,
-    pub applicable: usize,
+    /// `null` for areas this assessment does not score (out of scope, not assessed).
+    pub counts: Option<Counts>,
+    pub applicable: Option<usize>,
     pub performed_percent: Option<f64>,
+    /// Empty for areas this assessment does not score.
     pub goals: Vec<GoalRow>,
     pub blocking: Vec<PracticeRef>,
 }
@@ -322,6 +324,7 @@ fn area_row(repository: &Repository, scorecard: &Scorecard, score: &AreaScore) -
     let area = &framework.process_areas[score.area];
     let setup = &repository.areas[score.area];
     let category = &framework.categories[area.category];
+    let scored = score.in_scope();
     let status = match score.outcome {
         Outcome::OutOfScope => "out-of-scope",
         Outcome::NotAssessed => "not-assessed",
@@ -340,12 +343,16 @@ fn area_row(repository: &Repository, scorecard: &Scorecard, score: &AreaScore) -
         level: score.level().map(|level| level_ref(framework, level)),
         target: score.target.map(|level| level_ref(framework, level)),
         gap: score.gap,
-        counts: score.counts,
-        applicable: score.counts.applicable(),
-        performed_percent: score.counts.performed_percent(),
-        goals: (0..area.goals.len())
-            .map(|goal| goal_row(repository, scorecard, score, goal))
-            .collect(),
+        counts: scored.then_some(score.counts),
+        applicable: scored.then(|| score.counts.applicable()),
+        performed_percent: score.counts.performed_percent().filter(|_| scored),
+        goals: if scored {
+            (0..area.goals.len())
+                .map(|goal| goal_row(repository, scorecard, score, goal))
+                .collect()
+        } else {
+            Vec::new()
+        },
         blocking: score
             .blocking
             .iter()

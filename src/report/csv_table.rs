@@ -92,8 +92,8 @@ fn areas(report: &Report, writer: &mut Writer) -> anyhow::Result<()> {
             level_id(&area.level),
             level_id(&area.target),
             number(area.gap),
-            number(counted.then_some(area.counts.performed)),
-            number(counted.then_some(area.applicable)),
+            number(area.counts.map(|counts| counts.performed)),
+            number(area.applicable),
             area.performed_percent
                 .filter(|_| counted)
                 .map_or_else(String::new, |p| format!("{p:.1}")),
