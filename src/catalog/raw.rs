@@ -261,50 +261,56 @@ fn add_area(
         .find(|(goal, _)| goal.achieved_by.is_some())
         .map_or(1, |(_, level)| *level);
 
-    let area_id = raw.id.value;
-    let mut goals = Vec::new();
-    for goal in raw.goals {
-        let items = goal.practices.iter().map(|p| (&p.id, p.title.as_str()));
-        let practices = add_practices(
-            builder,
-            framework,
-            (&area_id, &goal.id.value),
-            items,
-            (area_index, goals.len()),
-            (specific_level, false),
-        );
-        goals.push(Goal {
-            id: format!("{area_id}:{}", goal.id.value),
-            title: goal.title,
-            kind: GoalKind::Specific,
-            practices,
-            text: None,
-        });
-    }
-    for (goal, level) in generic_goals.iter().zip(generic_levels) {
-        let derived = goal.achieved_by.is_some();
-        let items = goal.practices.iter().map(|p| (&p.id, p.title.as_str()));
-        let practices = add_practices(
-            builder,
-            framework,
-            (&area_id, &goal.id.value),
-            items,
-            (area_index, goals.len()),
-            (*level, derived),
-        );
-        goals.push(Goal {
-            id: format!("{area_id}:{}", goal.id.value),
-            title: goal.title.clone(),
-            kind: GoalKind::Generic {
+    // Specific goals first, then every generic goal instantiated for this area.
+    let specific = raw.goals.iter().map(|goal| {
+        let kind = GoalKind::Specific;
+        (
+            &goal.id.value,
+            &goal.title,
+            goal.practices.as_slice(),
+            kind,
+            specific_level,
+        )
+    });
+    let generic = generic_goals
+        .iter()
+        .zip(generic_levels)
+        .map(|(goal, level)| {
+            let derived = goal.achieved_by.is_some();
+            let kind = GoalKind::Generic {
                 level: *level,
                 derived,
-            },
+            };
+            (
+                &goal.id.value,
+                &goal.title,
+                goal.practices.as_slice(),
+                kind,
+                *level,
+            )
+        });
+    let area_id = &raw.id.value;
+    let mut goals = Vec::new();
+    for (goal_id, title, items, kind, level) in specific.chain(generic) {
+        let derived = matches!(kind, GoalKind::Generic { derived: true, .. });
+        let practices = add_practices(
+            builder,
+            framework,
+            (area_id, goal_id),
+            items.iter().map(|p| (&p.id, p.title.as_str())),
+            (area_index, goals.len()),
+            (level, derived),
+        );
+        goals.push(Goal {
+            id: format!("{area_id}:{goal_id}"),
+            title: title.clone(),
+            kind,
             practices,
             text: None,
         });
     }
     framework.process_areas.push(ProcessArea {
-        id: area_id,
+        id: area_id.clone(),
         name: raw.name,
         category,
         goals,
